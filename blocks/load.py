@@ -1,0 +1,130 @@
+"""Course folder -> Course: reads course.yaml, each block's Markdown, and reports what is wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from blocks.build import build_block
+from blocks.frontmatter import LANG_PATTERN
+from blocks.model import Block, Course, Report
+from blocks.syntax.attributes import ID_PATTERN
+
+COURSE_FILE = "course.yaml"
+BLOCK_FILE = "block.md"
+COURSE_KEYS = {"id", "title", "summary", "blocks", "order", "languages", "audience", "public"}
+
+
+@dataclass
+class Loader:
+    """Loads courses and blocks once each, even when several courses share a block folder."""
+
+    report: Report = field(default_factory=Report)
+    _blocks: dict[Path, Block | None] = field(default_factory=dict)
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Every block loaded so far that could be built."""
+        return [block for block in self._blocks.values() if block is not None]
+
+    def block(self, path: Path) -> Block | None:
+        path = _block_file(path).resolve()
+        if path not in self._blocks:
+            self._blocks[path] = self._read_block(path)
+        return self._blocks[path]
+
+    def _read_block(self, path: Path) -> Block | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.report.error(path, 0, "missing-file", f"there is no {path.name} here")
+            return None
+        except UnicodeDecodeError as exc:
+            self.report.error(path, 0, "bad-encoding", f"the file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
+            return None
+        return build_block(text, path, self.report)
+
+    def course(self, folder: Path) -> Course | None:
+        path = folder / COURSE_FILE
+        data = self._course_yaml(path)
+        if data is None:
+            return None
+        blocks = []
+        for entry in data["blocks"]:
+            block = self.block(folder / str(entry))
+            if block is not None:
+                blocks.append(block)
+        return Course(
+            id=str(data["id"]), title=str(data["title"]), summary=str(data.get("summary", "")).strip(),
+            blocks=tuple(blocks), path=folder.resolve(), order=str(data.get("order", "any")),
+            languages=tuple(str(lang) for lang in data.get("languages", ["en"])),
+            audience=tuple(str(a) for a in data.get("audience", [])), public=bool(data.get("public", False)),
+        )
+
+    def _course_yaml(self, path: Path) -> dict[str, Any] | None:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except FileNotFoundError:
+            self.report.error(path, 0, "missing-file", f"a course folder needs a {COURSE_FILE}")
+            return None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.report.error(path, (mark.line + 1) if mark else 0, "course-yaml", f"{COURSE_FILE} is not valid YAML: {getattr(exc, 'problem', exc)}")
+            return None
+        if not isinstance(data, dict):
+            self.report.error(path, 1, "course-yaml", f"{COURSE_FILE} must be a mapping of keys to values")
+            return None
+        return data if self._check_course(path, data) else None
+
+    def _check_course(self, path: Path, data: dict[str, Any]) -> bool:
+        ok = True
+        for key in sorted(set(map(str, data)) - COURSE_KEYS):
+            self.report.error(path, _key_line(path, key), "unknown-key", f"unknown course key {key!r}; known keys are {', '.join(sorted(COURSE_KEYS))}")
+        for key in ("id", "title", "blocks"):
+            if not data.get(key):
+                self.report.error(path, 1, "missing-key", f"{COURSE_FILE} needs {key!r}")
+                ok = False
+        if data.get("id") and not ID_PATTERN.match(str(data["id"])):
+            self.report.error(path, _key_line(path, "id"), "bad-id", f"course id {data['id']!r} must use lower-case letters, digits and hyphens")
+        if "blocks" in data and not isinstance(data["blocks"], list):
+            self.report.error(path, _key_line(path, "blocks"), "bad-value", "'blocks' must be a list of block folders")
+            ok = False
+        if data.get("order", "any") not in ("any", "sequential"):
+            self.report.error(path, _key_line(path, "order"), "bad-value", f"order must be 'any' or 'sequential', not {data['order']!r}")
+        for lang in data.get("languages") or []:
+            if not LANG_PATTERN.match(str(lang)):
+                self.report.error(path, _key_line(path, "languages"), "bad-lang", f"{lang!r} is not a BCP 47 language code (Ukrainian is 'uk', not 'ua')")
+        return ok
+
+
+def is_course(folder: Path) -> bool:
+    return (folder / COURSE_FILE).is_file()
+
+
+def find_courses(root: Path) -> list[Path]:
+    """Course folders at or directly below `root`, in name order."""
+    if is_course(root):
+        return [root]
+    return sorted(p for p in root.iterdir() if p.is_dir() and is_course(p)) if root.is_dir() else []
+
+
+def load_courses(root: Path, loader: Loader | None = None) -> list[Course]:
+    loader = loader or Loader()
+    return [course for folder in find_courses(root) if (course := loader.course(folder))]
+
+
+def _block_file(path: Path) -> Path:
+    return path / BLOCK_FILE if path.is_dir() or path.suffix != ".md" else path
+
+
+def _key_line(path: Path, key: str) -> int:
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.startswith(f"{key}:"):
+                return number
+    except OSError:
+        pass
+    return 1

@@ -1,0 +1,142 @@
+"""The validation rules of SPEC section 4, over built blocks and courses.
+
+Syntax problems (unknown containers, attributes, types) are reported while building; the rules
+here look at the whole block: ids, the agenda, answers, links. `validate_paths` is the pipeline
+the `coursepack validate` command and every export run first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from blocks.evaluation import standard_evaluation
+from blocks.load import Loader, find_courses, is_course
+from blocks.model import Block, Course, Question, QuestionType, Report
+
+AGENDA_GAP_WARNING = 10  # minutes of a block's duration left unplanned before we warn
+
+
+def check_block(block: Block, report: Report) -> None:
+    """Every rule that looks at one block as a whole."""
+    _check_ids(block, report)
+    _check_agenda(block, report)
+    for quiz_or_survey in (*block.quizzes, *block.surveys):
+        for question in quiz_or_survey.questions:
+            _check_question(block, question, report)
+    _check_links(block, report)
+
+
+def check_course(course: Course, report: Report) -> None:
+    seen: dict[str, Block] = {}
+    for block in course.blocks:
+        if block.id in seen:
+            report.error(block.path, 1, "duplicate-block", f"block id {block.id!r} is also used by {seen[block.id].path}")
+        seen[block.id] = block
+    for block in course.blocks:
+        for prerequisite in block.prerequisites:
+            if prerequisite not in seen:
+                report.error(block.path, 1, "unknown-prerequisite", f"prerequisite {prerequisite!r} is not a block of course {course.id!r}")
+
+
+def _ids(block: Block) -> Iterator[tuple[str, int, str]]:
+    for section in block.sections:
+        yield section.id, section.line, "section"
+        for node in section.nodes(object):
+            if getattr(node, "id", "") and hasattr(node, "line"):
+                yield node.id, node.line, type(node).__name__.lower()
+            for question in getattr(node, "questions", ()):
+                yield question.id, question.line, "question"
+
+
+def _check_ids(block: Block, report: Report) -> None:
+    reserved = {standard_evaluation().id, *(q.id for q in standard_evaluation().questions)}
+    first: dict[str, int] = {}
+    for ident, line, what in _ids(block):
+        if ident in reserved:
+            report.error(block.path, line, "reserved-id", f"{what} id {ident!r} is reserved for the standard evaluation survey; choose another")
+        if ident in first:
+            report.error(block.path, line, "duplicate-id", f"{what} id {ident!r} is already used on line {first[ident]}; ids are unique in a block")
+        else:
+            first[ident] = line
+    outcome_ids = [o.id for o in block.outcomes]
+    for ident in {i for i in outcome_ids if outcome_ids.count(i) > 1}:
+        report.error(block.path, 1, "duplicate-id", f"outcome id {ident!r} is used twice")
+
+
+def _check_agenda(block: Block, report: Report) -> None:
+    total = sum(activity.minutes for activity in block.activities)
+    if total > block.duration:
+        last = block.activities[-1].line
+        report.error(block.path, last, "agenda-too-long", f"the activities add up to {total} minutes, more than the block's duration of {block.duration}; shorten activities or raise duration")
+    elif block.duration - total > AGENDA_GAP_WARNING:
+        report.warning(block.path, 1, "agenda-gap", f"the activities add up to {total} of {block.duration} minutes, leaving {block.duration - total} unplanned; add activities or lower duration")
+
+
+def _check_question(block: Block, question: Question, report: Report) -> None:
+    def error(code: str, message: str) -> None:
+        report.error(block.path, question.line, code, f"question #{question.id}: {message}")
+
+    correct = sum(option.correct for option in question.options)
+    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and question.options:
+        if len(question.options) < 2:
+            error("too-few-options", "needs at least two options")
+        if question.type == QuestionType.SINGLE and correct != 1:
+            error("single-correct", f"a single-choice question has exactly one correct option ('- [x]'), not {correct}; use type=multiple for several")
+        if question.type == QuestionType.MULTIPLE and correct < 1:
+            error("multiple-correct", "a multiple-choice question needs at least one correct option ('- [x]')")
+    if question.type == QuestionType.MATCH and len(question.pairs) < 2:
+        error("too-few-pairs", f"a match question needs at least two pairs ('term -> match'), not {len(question.pairs)}")
+    if question.type == QuestionType.ORDER and 0 < len(question.items) < 2:
+        error("too-few-items", "an order question needs at least two items")
+
+
+def _check_links(block: Block, report: Report) -> None:
+    section_ids = {s.id for s in block.sections}
+    folder = block.folder.resolve()
+    for link in block.links:
+        parts = urlsplit(link.url)
+        where = "image" if link.image else "link"
+        if parts.scheme in ("http", "https") or link.url.startswith("//"):
+            if link.image:
+                report.error(block.path, link.line, "external-image", f"external image {link.url!r} is refused; save it in media/ and link it relatively")
+            continue
+        if parts.scheme in ("mailto", "tel"):
+            continue
+        if parts.scheme or parts.netloc:
+            report.error(block.path, link.line, "bad-link", f"{where} {link.url!r} uses a scheme coursepack does not allow; link to media/ or an http(s) page")
+            continue
+        if not parts.path:
+            if parts.fragment and parts.fragment not in section_ids:
+                report.error(block.path, link.line, "broken-anchor", f"link {link.url!r} names no section of this block")
+            continue
+        target = (folder / unquote(parts.path)).resolve()
+        if parts.path.startswith("/") or not _inside(target, folder):
+            report.error(block.path, link.line, "link-outside-block", f"{where} {link.url!r} points outside the block folder; copy the file into media/ and link it relatively")
+        elif not target.is_file():
+            report.error(block.path, link.line, "missing-media", f"{where} {link.url!r} does not exist; add the file to {block.folder.name}/media/ or fix the path")
+
+
+def _inside(target: Path, folder: Path) -> bool:
+    return os.path.commonpath([target, folder]) == str(folder)
+
+
+def validate_paths(paths: Iterable[Path]) -> tuple[list[Course], Report, int]:
+    """Load and check courses or single blocks: the courses, the report, and how many blocks were read."""
+    loader = Loader()
+    courses: list[Course] = []
+    for path in paths:
+        if not path.exists():
+            loader.report.error(path, 0, "missing-file", "no such file or folder")
+        elif is_course(path) or (path.is_dir() and find_courses(path)):
+            for folder in find_courses(path):
+                if course := loader.course(folder):
+                    check_course(course, loader.report)
+                    courses.append(course)
+        else:
+            loader.block(path)
+    for block in loader.blocks:
+        check_block(block, loader.report)
+    return courses, loader.report, len(loader.blocks)
