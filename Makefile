@@ -14,7 +14,8 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 run: install
-	$(BIN)/coursepack validate courses
+	COURSEPACK_ENV=development $(BIN)/coursepack db upgrade
+	COURSEPACK_ENV=development $(BIN)/coursepack serve
 
 test: install
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ A response is a plain JSON-able dict, as the player stores it:
 | single | {"choice": 2} (option index) |
 | multiple | {"choices": [0, 2]} |
 | text, numeric | {"gaps": ["116 111", "90"]} (one string per gap, in order) |
-| match | {"matches": [1, 0, 2]} (for each term, the index of the pair whose match was picked) |
+| match | {"matches": [1, 0, -1]} (for each term, the index of the pair whose match was picked; -1: none) |
 | order | {"order": [2, 0, 1]} (item indices in the order the learner put them) |
 | likert | {"value": 4} (1-based position on the scale) |
 | reflection | {"text": "..."} |
@@ -113,7 +113,12 @@ def check_response(question: Question, response: dict[str, Any]) -> None:
         if not isinstance(gaps, list) or len(gaps) != len(question.gaps) or not all(isinstance(g, str) for g in gaps):
             raise InvalidResponse(f"expected {len(question.gaps)} gap answer(s)")
     elif qtype == QuestionType.MATCH:
-        _indices(response.get("matches"), len(question.pairs), exact=len(question.pairs))
+        matches = response.get("matches")
+        unpicked = [m for m in matches if m == -1] if isinstance(matches, list) else []
+        picked = [m for m in matches if m != -1] if isinstance(matches, list) else matches
+        _indices(picked, len(question.pairs))
+        if len(picked) + len(unpicked) != len(question.pairs):
+            raise InvalidResponse(f"expected {len(question.pairs)} matches")
     elif qtype == QuestionType.ORDER:
         order = _indices(response.get("order"), len(question.items), distinct=True, exact=len(question.items))
         del order

@@ -1,1 +1,34 @@
+"""The coursepack web player: create_app() is the application factory."""
 
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, overridden by `config` (the tests pass theirs)."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from player import access, auth, content, db, errors, i18n, security, templating
+    from player.config import finalise, from_environment
+    from player.views import account, catalog, certificates, learn, preview, quiz
+
+    app.config.update(from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+    finalise(app.config)
+
+    db.init_app(app)
+    content.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    for blueprint in (catalog.bp, learn.bp, quiz.bp, account.bp, certificates.bp, preview.bp):
+        app.register_blueprint(blueprint)
+    access.init_app(app)
+    return app

@@ -41,3 +41,84 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
             click.echo(str(diagnostic) if diagnostic.severity == "error" else f"{diagnostic} (warning)")
         click.echo(f"checked {len(courses)} course(s), {blocks} block(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
     sys.exit(1 if report.errors else 0)
+
+
+def _app(database: str | None = None, courses: Path | None = None):  # noqa: ANN202
+    """The Flask app for commands that need one; settings errors become a clean message."""
+    from player import create_app
+    from player.config import ConfigError
+
+    overrides: dict[str, object] = {}
+    if database:
+        overrides["DATABASE_URL"] = database
+    if courses:
+        overrides["COURSES_DIR"] = courses
+    try:
+        return create_app(overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--courses", type=click.Path(path_type=Path, file_okay=False), help="Courses folder [env COURSEPACK_COURSES, default ./courses].")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL, default SQLite in the instance folder].")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(courses: Path | None, database: str | None, host: str, port: int) -> None:
+    """Run the player with the built-in server (one machine; use gunicorn for more)."""
+    app = _app(database, courses)
+    content = app.extensions["coursepack_content"]
+    for course_id, report in content.problems.items():
+        click.echo(f"course {course_id} is not served: {len(report.errors)} validation error(s); see 'coursepack validate'", err=True)
+    click.echo(f"serving {len(content.courses)} course(s) from {content.root} on http://{host}:{port}/", err=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.group()
+def db() -> None:
+    """Database administration."""
+
+
+@db.command("upgrade")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def db_upgrade(database: str | None) -> None:
+    """Create the database or bring it to the newest schema (safe to run repeatedly)."""
+    from player import db as database_module
+    from player.migrate import upgrade
+
+    app = _app(database)
+    with app.app_context():
+        upgrade(database_module.engine())
+        click.echo(f"database at {database_module.engine().url.render_as_string(hide_password=True)} is up to date", err=True)
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner", show_default=True)
+@click.option("--name", default="", help="Full name, as printed on certificates.")
+@click.password_option(help="Prompted for (hidden) when not given; read from standard input when piped.")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_create(email: str, role: str, name: str, password: str, database: str | None) -> None:
+    """Create an account, e.g. a trainer's."""
+    from sqlalchemy.exc import IntegrityError
+
+    from player import db as database_module
+    from player.auth import hash_password, normalise_email
+    from player.models import User
+    from player.views.account import MIN_PASSWORD
+
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    app = _app(database)
+    with app.app_context():
+        try:
+            with database_module.writing() as write:
+                write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
+        except IntegrityError as exc:
+            raise click.ClickException(f"an account with the email {email} already exists") from exc
+    click.echo(f"created {role} {normalise_email(email)}", err=True)

@@ -1,0 +1,115 @@
+"""Who is asking: server-side sessions, argon2id passwords, guests, and login throttling.
+
+The cookie holds only the id of a row in `login_sessions`. Signing out or changing the password
+deletes rows, so a copied or replayed cookie stops working at once, on every worker and host.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from sqlalchemy import delete, select
+
+from player import db
+from player.models import LoginSession, User
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def current_user() -> User | None:
+    """The signed-in user or guest of this request, looked up once."""
+    if "user" not in g:
+        g.user = None
+        sid = session.get("sid")
+        if sid:
+            row = db.session().get(LoginSession, sid)
+            g.user = row.user if row else None
+            if row is None:
+                session.pop("sid", None)
+    return g.user
+
+
+def start_session(user_id: int) -> None:
+    """Open a fresh server-side session (a new id: no fixation of an old cookie)."""
+    with db.writing() as write:
+        row = LoginSession(user_id=user_id)
+        write.add(row)
+        write.flush()
+        sid = row.id
+    lang = session.get("lang")
+    session.clear()
+    session["sid"] = sid
+    if lang:
+        session["lang"] = lang
+    g.pop("user", None)
+
+
+def end_session() -> None:
+    sid = session.get("sid")
+    if sid:
+        with db.writing() as write:
+            write.execute(delete(LoginSession).where(LoginSession.id == sid))
+    session.pop("sid", None)
+    g.pop("user", None)
+
+
+def end_other_sessions(user_id: int) -> None:
+    """After a password change only the session that changed it survives."""
+    keep = session.get("sid")
+    with db.writing() as write:
+        write.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.id != keep))
+
+
+def ensure_learner() -> User:
+    """The current user, creating a guest (kept in the session) for a first-time visitor."""
+    user = current_user()
+    if user is not None:
+        return user
+    with db.writing() as write:
+        guest = User()
+        write.add(guest)
+        write.flush()
+        guest_id = guest.id
+    start_session(guest_id)
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session().scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def login_key() -> str:
+    """Throttle per address and per account, so one attacker cannot spread guesses."""
+    email = normalise_email(request.form.get("email", ""))
+    return f"{get_remote_address()}|{email}"
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)

@@ -1,0 +1,45 @@
+"""Settings from the environment, with development defaults that are safe to run on a laptop."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which and how to set it."""
+
+
+def from_environment(instance_path: Path) -> dict[str, Any]:
+    """Read COURSEPACK_* variables and SECRET_KEY into Flask config keys."""
+    env = os.environ
+    development = env.get("COURSEPACK_ENV", "production") == "development" or env.get("FLASK_DEBUG") == "1"
+    return {
+        "DEVELOPMENT": development,
+        "SECRET_KEY": env.get("SECRET_KEY") or (DEV_SECRET if development else None),
+        "COURSES_DIR": Path(env.get("COURSEPACK_COURSES", "courses")),
+        "DATABASE_URL": env.get("COURSEPACK_DATABASE_URL") or f"sqlite:///{instance_path / 'coursepack.db'}",
+        "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL", "memory://"),
+        "CONTENT_RELOAD": env.get("COURSEPACK_RELOAD", "1") == "1",
+        "PUBLIC_URL": env.get("COURSEPACK_PUBLIC_URL", ""),
+    }
+
+
+def finalise(config: dict[str, Any]) -> None:
+    """Derive cookie settings and refuse to start without a secret outside development."""
+    if not config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY is not set: export SECRET_KEY=<a long random value> (or COURSEPACK_ENV=development on your own machine)")
+    development = config.get("DEVELOPMENT", False)
+    if not development and config["SECRET_KEY"] == DEV_SECRET:
+        raise ConfigError("SECRET_KEY is the development placeholder; set a real secret outside development")
+    config.setdefault("SESSION_COOKIE_SECURE", not development)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("SESSION_COOKIE_NAME", "coursepack_session")
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    config.setdefault("LOGIN_LIMIT", "10 per 5 minutes")

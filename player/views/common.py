@@ -1,0 +1,68 @@
+"""Lookups shared by the views: content that 404s when missing, and who may see a course."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+from flask import abort
+
+from blocks.model import Block, Course, Section
+from player.auth import current_user
+from player.content import store
+from player.models import User
+
+EVALUATION_STEP = "evaluation"
+
+
+def visible_course(course_id: str) -> Course:
+    """A course the current visitor may open: public ones to all, others to signed-in users."""
+    course = store().course(course_id)
+    if course is None:
+        abort(404)
+    user = current_user()
+    if not course.public and (user is None or user.is_guest):
+        abort(404)
+    return course
+
+
+def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
+    course = visible_course(course_id)
+    block = course.block(block_id)
+    if block is None:
+        abort(404)
+    return course, block
+
+
+def section_or_404(block: Block, section_id: str) -> Section:
+    section = block.section(section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+def steps(block: Block) -> list[str]:
+    """The step ids of a block in order: its sections, then the standard evaluation."""
+    return [s.id for s in block.sections] + [EVALUATION_STEP]
+
+
+def neighbours(block: Block, step_id: str) -> tuple[str | None, str | None]:
+    ids = steps(block)
+    index = ids.index(step_id)
+    return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
+
+
+def shuffled(items: list[int], seed: int, salt: str) -> list[int]:
+    """A stable per-attempt order: the same learner sees the same order on every reload."""
+    order = list(items)
+    random.Random(f"{seed}:{salt}").shuffle(order)
+    return order
+
+
+def new_client_id() -> str:
+    return uuid.uuid4().hex
+
+
+def learner_id() -> int | None:
+    user: User | None = current_user()
+    return user.id if user else None

@@ -1,0 +1,117 @@
+"""Taking a block: its start page, one step per section, the closing evaluation, and media."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
+from werkzeug.wrappers import Response
+
+from blocks.model import Quiz
+from player import db
+from player.access import allow
+from player.auth import ensure_learner
+from player.forms import response_from_form
+from player.models import Attempt
+from player.progress import (
+    QuizStatus, attempt_seed, block_status, claim, latest_answers, mark_viewed, record_survey,
+)
+from player.views.common import (
+    EVALUATION_STEP, course_and_block, learner_id, neighbours, new_client_id, section_or_404, steps,
+)
+
+bp = Blueprint("learn", __name__)
+
+
+@bp.get("/courses/<course_id>/<block_id>/")
+@allow("guest")
+def block_start(course_id: str, block_id: str) -> str:
+    """Content note, outcomes and the way in (start or resume)."""
+    course, block = course_and_block(course_id, block_id)
+    status = block_status(db.session(), learner_id(), course.id, block)
+    return render_template("block_start.html", course=course, block=block, status=status)
+
+
+@bp.get("/courses/<course_id>/<block_id>/<step_id>")
+@allow("guest")
+def step(course_id: str, block_id: str, step_id: str) -> str:
+    """One step: a section's content, prompts, quiz and surveys, never facilitator notes."""
+    course, block = course_and_block(course_id, block_id)
+    if step_id != EVALUATION_STEP:
+        section_or_404(block, step_id)
+    user_id = learner_id()
+    status = block_status(db.session(), user_id, course.id, block)
+    previous, following = neighbours(block, step_id)
+    ids = steps(block)
+    quizzes = block.section(step_id).nodes(Quiz) if step_id != EVALUATION_STEP else []
+    return render_template(
+        "step.html", course=course, block=block, step_id=step_id, status=status,
+        section=block.section(step_id), evaluation=block.evaluation if step_id == EVALUATION_STEP else None,
+        previous=previous, following=following, position=ids.index(step_id) + 1, total=len(ids),
+        client_id=new_client_id(), hint=request.args.get("hint", ""),
+        quiz_saved={q.id: _saved(status.quizzes[q.id].open_attempt) for q in quizzes},
+        quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
+    )
+
+
+def _saved(attempt: Attempt | None) -> dict[str, dict]:
+    """The answers of the open attempt, to fill the form again (mid-quiz resume)."""
+    return {qid: a.response for qid, a in latest_answers(attempt).items()} if attempt else {}
+
+
+def _seed(user_id: int | None, status: QuizStatus) -> int:
+    number = status.open_attempt.number if status.open_attempt else len(status.submitted) + 1
+    return attempt_seed(user_id, status.quiz.id, number)
+
+
+@bp.post("/courses/<course_id>/<block_id>/<step_id>")
+@allow("guest")
+def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
+    """Previous or next: the step counts as viewed, and the learner's place is remembered."""
+    course, block = course_and_block(course_id, block_id)
+    if step_id not in steps(block):
+        abort(404)
+    previous, following = neighbours(block, step_id)
+    going_back = request.form.get("go") == "previous"
+    target = previous if going_back else following
+    user = ensure_learner()
+    with db.writing() as write:
+        section = step_id if step_id != EVALUATION_STEP else ""
+        mark_viewed(write, user.id, course.id, block, section, target or step_id)
+    if target is None:
+        return redirect(url_for("learn.block_start", course_id=course.id, block_id=block.id, done=1))
+    return redirect(url_for("learn.step", course_id=course.id, block_id=block.id, step_id=target))
+
+
+@bp.post("/courses/<course_id>/<block_id>/<step_id>/survey/<survey_id>")
+@allow("guest")
+def survey(course_id: str, block_id: str, step_id: str, survey_id: str) -> Response:
+    """Survey and reflection answers; the standard evaluation included."""
+    course, block = course_and_block(course_id, block_id)
+    found = block.evaluation if survey_id == block.evaluation.id else next((s for s in block.surveys if s.id == survey_id), None)
+    if found is None:
+        abort(404)
+    responses = {q.id: r for q in found.questions if (r := response_from_form(q, request.form)) is not None}
+    user = ensure_learner()
+    with db.writing() as write:
+        if claim(write, user.id, request.form.get("client_id", "")) and responses:
+            record_survey(write, user.id, course.id, block, found, responses)
+    target = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id, saved=survey_id)
+    return redirect(f"{target}#{survey_id}")
+
+
+@bp.get("/courses/<course_id>/<block_id>/media/<path:filename>")
+@allow("guest")
+def media(course_id: str, block_id: str, filename: str) -> Response:
+    """Files from the block's own media folder, and nothing outside it."""
+    _course, block = course_and_block(course_id, block_id)
+    return send_from_directory(block.folder / "media", filename, max_age=3600)
+
+
+@bp.get("/courses/<course_id>/<block_id>/handouts/<handout_id>")
+@allow("guest")
+def handout(course_id: str, block_id: str, handout_id: str) -> str:
+    """A handout on its own page, ready to print or save."""
+    course, block = course_and_block(course_id, block_id)
+    found = next((h for h in block.handouts if h.id == handout_id), None)
+    if found is None:
+        abort(404)
+    return render_template("handout.html", course=course, block=block, handout=found)

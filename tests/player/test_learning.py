@@ -1,0 +1,110 @@
+"""A learner takes a block end to end through the views: steps, quiz, resume, completion."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from blocks.load import Loader
+from player import db
+from player.models import Answer, Attempt, BlockProgress, SectionView
+from tests.conftest import COURSES, post, sign_up
+from tests.player.helpers import quiz_form
+
+SAMPLE = Loader().course(COURSES / "sample")
+BLOCK = SAMPLE.blocks[0]
+QUIZ = BLOCK.quizzes[0]
+BASE = "/courses/sample/every-construct"
+QUIZ_STEP = next(s.id for s in BLOCK.sections if s.nodes(type(QUIZ)))
+
+
+def _client_id(client: FlaskClient, step: str) -> str:
+    page = client.get(f"{BASE}/{step}").get_data(as_text=True)
+    return re.search(r'name="client_id" value="([0-9a-f]+)"', page)[1]
+
+
+def test_private_course_is_hidden_from_guests(client: FlaskClient) -> None:
+    assert client.get("/courses/sample/").status_code == 404
+    assert b"Sample course" not in client.get("/").data
+
+
+def test_step_never_sends_facilitator_notes_or_answers(client: FlaskClient) -> None:
+    sign_up(client)
+    html = client.get(f"{BASE}/start").get_data(as_text=True)
+    assert "Names and journeys" in html
+    assert "Model the activity with your own name" not in html  # facilitator note inside the activity
+    assert "Keep the introduction to two minutes" not in html  # facilitator note at section level
+    quiz_page = client.get(f"{BASE}/{QUIZ_STEP}").get_data(as_text=True)
+    assert "Predictability and a clear role" not in quiz_page  # option feedback
+    assert "Clarity about who you are" not in quiz_page  # explanation
+    assert "116111" not in quiz_page and "116 111" not in quiz_page  # text gap answer
+
+
+def test_walk_quiz_wrong_then_right_and_complete(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    for step in [s.id for s in BLOCK.sections]:
+        response = post(client, f"{BASE}/{step}", {"go": "next"})
+        assert response.status_code == 302
+    wrong = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", {"client_id": _client_id(client, QUIZ_STEP), "action": "submit", **quiz_form(QUIZ, right=False)})
+    assert wrong.status_code == 302 and wrong.location.endswith("/attempts/1")
+    result = client.get(wrong.location).get_data(as_text=True)
+    assert "Not passed yet" in result
+    assert "Too much at once overwhelms" in result or "interpreter&#39;s role" in result  # feedback on a chosen wrong option
+    right = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", {"client_id": _client_id(client, QUIZ_STEP), "action": "submit", **quiz_form(QUIZ, right=True)})
+    assert right.location.endswith("/attempts/2")
+    assert "you passed" in client.get(right.location).get_data(as_text=True)
+    start = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Passed" in start
+    with app.app_context():
+        progress = db.session().scalars(select(BlockProgress)).one()
+        assert progress.completed_at is not None and progress.passed_at is not None
+        attempts = db.session().scalars(select(Attempt).order_by(Attempt.number)).all()
+        assert [(a.number, a.passed) for a in attempts] == [(1, False), (2, True)]
+        assert attempts[1].percent == 100.0
+
+
+def test_double_submit_records_once(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    client_id = _client_id(client, QUIZ_STEP)
+    data = {"client_id": client_id, "action": "submit", **quiz_form(QUIZ, right=False)}
+    first = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
+    second = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
+    assert first.location.endswith("/attempts/1")
+    assert "/attempts/" not in second.location
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Attempt)) == 1
+        assert db.session().scalar(select(func.count()).select_from(Answer)) == len(QUIZ.questions)
+
+
+def test_saved_answers_come_back_mid_quiz(client: FlaskClient) -> None:
+    sign_up(client)
+    single = QUIZ.questions[0]
+    data = {"client_id": _client_id(client, QUIZ_STEP), "action": "save", f"q-{single.id}": "1", f"q-q-text-gap-0": "116 111"}
+    post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
+    page = client.get(f"{BASE}/{QUIZ_STEP}").get_data(as_text=True)
+    assert re.search(rf'name="q-{single.id}" value="1" checked', page)
+    assert 'name="q-q-text-gap-0" value="116 111"' in page
+
+
+def test_resume_goes_to_where_the_learner_left(client: FlaskClient) -> None:
+    sign_up(client, email="resume@example.org")
+    post(client, f"{BASE}/start", {"go": "next"})
+    post(client, "/signout")
+    post(client, "/signin", {"email": "resume@example.org", "password": "a long enough password"})
+    start = client.get(f"{BASE}/").get_data(as_text=True)
+    assert f'href="{BASE}/practice"' in start and "Resume" in start
+
+
+def test_guest_progress_is_kept_on_sign_up(app: Flask, client: FlaskClient) -> None:
+    course = "/courses/core-blocks/a-cultural-sensitivity"
+    first = Loader().course(COURSES / "core-blocks").blocks[0].sections[0].id
+    post(client, f"{course}/{first}", {"go": "next"})
+    sign_up(client, email="was-guest@example.org")
+    with app.app_context():
+        views = db.session().scalars(select(SectionView)).all()
+        assert [v.section_id for v in views] == [first]
+        assert views[0].user.email if hasattr(views[0], "user") else True
+    assert "In progress" in client.get("/courses/core-blocks/").get_data(as_text=True)
