@@ -72,7 +72,7 @@ class BlockBuilder:
         if not children or children[0].type != "front_matter":
             self.error(1, "missing-front-matter", "a block starts with YAML front matter between two '---' lines")
             return None
-        front = FrontMatter(children[0].content, self.path, _line(children[0]) - 1, self.report).read()
+        front = FrontMatter(children[0].content, self.path, _line(children[0]), self.report).read()
         if front is None:
             return None
         self.pass_mark = front.get("pass_mark", 80)
