@@ -38,6 +38,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 NEEDS_ID = frozenset({"activity", "handout", "quiz", "question", "survey"})
 ALLOWED_INSIDE: dict[str, frozenset[str]] = {
     "section": frozenset({"activity", "facilitator", "handout", "quiz", "survey"}),
+    "introduction": frozenset({"facilitator"}),
     "activity": frozenset({"facilitator", "handout"}),
     "quiz": frozenset({"question"}),
     "survey": frozenset({"question"}),
@@ -78,7 +79,7 @@ class BlockBuilder:
         self.pass_mark = front.get("pass_mark", 80)
         intro, sections = self._split_sections(children[1:])
         block = Block(
-            **front, intro=self.nodes(intro, "section"), sections=tuple(sections),
+            **front, intro=self.nodes(intro, "introduction"), sections=tuple(sections),
             evaluation=standard_evaluation(), path=self.path, links=tuple(links),
         )
         self._report_orphan_gaps()
@@ -169,7 +170,7 @@ class BlockBuilder:
             self.error(line, "unknown-container", f"unknown container ':::{kind}'; known containers are {', '.join(ATTRIBUTES)}")
             return None
         if kind not in ALLOWED_INSIDE.get(parent, frozenset()):
-            where = "at section level" if parent == "section" else f"inside a {parent}"
+            where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside a {parent}")
             self.error(line, "misplaced-container", f"a {kind} cannot stand {where}")
             return None
         if not self._check_attributes(kind, attrs, line):
