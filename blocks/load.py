@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from blocks.build import build_block
-from blocks.frontmatter import LANG_PATTERN
+from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
 from blocks.model import Block, Course, Report
 from blocks.syntax.attributes import ID_PATTERN
 
@@ -95,7 +95,7 @@ class Loader:
         if data.get("order", "any") not in ("any", "sequential"):
             self.report.error(path, _key_line(path, "order"), "bad-value", f"order must be 'any' or 'sequential', not {data['order']!r}")
         for lang in data.get("languages") or []:
-            if not LANG_PATTERN.match(str(lang)):
+            if not LANG_PATTERN.match(str(lang)) or str(lang) in _MISTAKEN_LANGS:
                 self.report.error(path, _key_line(path, "languages"), "bad-lang", f"{lang!r} is not a BCP 47 language code (Ukrainian is 'uk', not 'ua')")
         return ok
 
