@@ -7,6 +7,7 @@ rendered stem never carries the answer to the browser.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -37,15 +38,16 @@ def _parse_numeric(body: str) -> dict[str, object]:
         low, high = _number(match["low"]), _number(match["high"])
         if low > high:
             return {"problem": f"gap [[{body}]]: the range runs from {low} down to {high}; put the lower bound first"}
-        return {"low": low, "high": high}
+        return {"low": float(low), "high": float(high)}
     if match := _EXACT.match(body):
         value, tol = _number(match["value"]), _number(match["tol"] or "0")
-        return {"low": value - abs(tol), "high": value + abs(tol)}
+        return {"low": float(value - abs(tol)), "high": float(value + abs(tol))}
     return {"problem": f"gap [[{body}]] is not a number; write [[#15]], [[#15:2]] or [[#10..15]]"}
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", "."))
+def _number(text: str) -> Decimal:
+    """Decimal, so that 0.7 ± 0.1 runs from exactly 0.6 to 0.8, as the author wrote it."""
+    return Decimal(text.replace(",", "."))
 
 
 def _gap(state: StateInline, silent: bool) -> bool:
