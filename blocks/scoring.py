@@ -169,7 +169,7 @@ def correct_response(question: Question) -> dict[str, Any]:
 def _gap_answer(gap: Gap) -> str:
     if gap.numeric:
         middle = (gap.low + gap.high) / 2  # type: ignore[operator]
-        return f"{middle:g}"
+        return _number_text(middle)
     return gap.accepted[0]
 
 
@@ -191,8 +191,14 @@ def _gap_key(gap: Gap) -> str:
     if not gap.numeric:
         return " / ".join(gap.accepted)
     if gap.low == gap.high:
-        return f"{gap.low:g}"
-    return f"{gap.low:g}–{gap.high:g}"
+        return _number_text(gap.low)  # type: ignore[arg-type]
+    return f"{_number_text(gap.low)}–{_number_text(gap.high)}"  # type: ignore[arg-type]
+
+
+def _number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this number (the 'g' format keeps 6 digits)."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
 
 
 def quiz_percent(quiz: Quiz, scores: dict[str, Score]) -> float:
