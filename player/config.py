@@ -25,21 +25,22 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL", "memory://"),
         "CONTENT_RELOAD": env.get("COURSEPACK_RELOAD", "1") == "1",
         "PUBLIC_URL": env.get("COURSEPACK_PUBLIC_URL", ""),
+        # Flask has its own defaults for these, so they are set here, before the caller's overrides.
+        "SESSION_COOKIE_NAME": "coursepack_session",
+        "SESSION_COOKIE_SECURE": not development,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_LIMIT": "10 per 5 minutes",
     }
 
 
 def finalise(config: dict[str, Any]) -> None:
-    """Derive cookie settings and refuse to start without a secret outside development."""
+    """Refuse to start without a real secret outside development."""
     if not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY is not set: export SECRET_KEY=<a long random value> (or COURSEPACK_ENV=development on your own machine)")
     development = config.get("DEVELOPMENT", False)
     if not development and config["SECRET_KEY"] == DEV_SECRET:
         raise ConfigError("SECRET_KEY is the development placeholder; set a real secret outside development")
-    config.setdefault("SESSION_COOKIE_SECURE", not development)
-    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    config.setdefault("SESSION_COOKIE_NAME", "coursepack_session")
-    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    config.setdefault("MAX_CONTENT_LENGTH", 256 * 1024)
-    config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    config.setdefault("LOGIN_LIMIT", "10 per 5 minutes")

@@ -43,12 +43,12 @@ def for_block(course_id: str, block_id: str) -> Response:
 @allow("user")
 def download(code: str) -> Response:
     """The holder's own certificate as PDF; anyone else gets 404."""
-    from exporter.certificate import render_certificate  # WeasyPrint loads only when a PDF is asked for
-
     user = current_user()
     certificate = db.session().scalars(select(Certificate).filter_by(code=code)).first()
     if certificate is None or user is None or certificate.user_id != user.id:
         abort(404)
+    from exporter.certificate import render_certificate  # WeasyPrint loads only when a PDF is asked for
+
     pdf = render_certificate(
         name=certificate.name, title=certificate.title, issued=certificate.issued_at.date(),
         hours=certificate.hours, code=certificate.code,

@@ -1,0 +1,216 @@
+"""SPEC section 11 for the player: each rule has a test here."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from player import create_app, db
+from player.access import POLICIES, allow
+from player.config import ConfigError
+from player.db import Base
+from player.migrate import upgrade
+from player.models import User
+from tests.conftest import csrf_token, post, sign_up
+
+PASSWORD = "a long enough password"
+SAMPLE_ARGS = {"course_id": "core-blocks", "block_id": "a-cultural-sensitivity", "step_id": "evaluation",
+               "quiz_id": "check", "survey_id": "evaluation", "number": 1, "code": "nope",
+               "handout_id": "h1", "filename": "x.png"}
+
+
+def _urls(app: Flask, method: str) -> list[tuple[str, str]]:
+    with app.test_request_context():
+        from flask import url_for
+
+        return [
+            (rule.endpoint, url_for(rule.endpoint, **{k: SAMPLE_ARGS[k] for k in rule.arguments}))
+            for rule in app.url_map.iter_rules()
+            if method in rule.methods and rule.endpoint != "static"
+        ]
+
+
+def _row_counts(app: Flask) -> dict[str, int]:
+    with app.app_context():
+        return {t.name: db.session().scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+
+
+def test_every_endpoint_declares_an_access_policy(app: Flask) -> None:
+    missing = [rule.endpoint for rule in app.url_map.iter_rules()
+               if getattr(app.view_functions[rule.endpoint], "access_policy", None) not in POLICIES]
+    assert missing == []
+
+
+def test_an_endpoint_without_policy_is_denied(app_config: dict) -> None:
+    app = create_app(app_config)
+    app.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    app.add_url_rule("/declared", "declared", allow("public")(lambda: "fine"))
+    assert app.test_client().get("/forgotten").status_code == 404
+    assert app.test_client().get("/declared").status_code == 200
+
+
+def test_non_public_endpoints_refuse_anonymous_visitors(app: Flask, client: FlaskClient) -> None:
+    for endpoint, url in _urls(app, "GET"):
+        if app.view_functions[endpoint].access_policy in ("user", "trainer", "admin"):
+            response = client.get(url)
+            assert response.status_code == 302 and "/signin" in response.location, endpoint
+
+
+def test_trainer_pages_refuse_learners_and_show_notes_to_trainers(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    for endpoint, url in _urls(app, "GET"):
+        if app.view_functions[endpoint].access_policy in ("trainer", "admin"):
+            assert client.get(url).status_code == 403, endpoint
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "trainer"
+    page = client.get("/preview/sample/every-construct/").get_data(as_text=True)
+    assert "Model the activity with your own name" in page and "Facilitator notes" in page
+
+
+def test_every_state_change_needs_a_csrf_token(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    posts = _urls(app, "POST")
+    assert len(posts) >= 8
+    for endpoint, url in posts:
+        assert client.post(url, data={"go": "next"}).status_code == 400, endpoint
+
+
+def test_no_get_changes_state(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    before = _row_counts(app)
+    for _endpoint, url in _urls(app, "GET"):
+        client.get(url)
+        client.get(url + "?lang=mk&hint=q:1")
+    assert _row_counts(app) == before
+
+
+def test_session_cookie_flags_outside_development(app_config: dict) -> None:
+    config = {k: v for k, v in app_config.items() if k != "SESSION_COOKIE_SECURE"}
+    app = create_app(config)
+    with app.app_context():
+        upgrade(db.engine())
+    client = app.test_client()
+    response = client.get("/signin", base_url="https://localhost")
+    cookie = response.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_sign_out_makes_a_copied_cookie_worthless(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    stolen = client.get_cookie("coursepack_session").value
+    assert client.get("/account/password").status_code == 200
+    post(client, "/signout")
+    thief = app.test_client()
+    thief.set_cookie("coursepack_session", stolen)
+    response = thief.get("/account/password")
+    assert response.status_code == 302 and "/signin" in response.location
+
+
+def test_password_change_ends_other_sessions(app: Flask, client: FlaskClient) -> None:
+    sign_up(client, email="two@example.org")
+    other = app.test_client()
+    post(other, "/signin", {"email": "two@example.org", "password": PASSWORD})
+    assert other.get("/account/password").status_code == 200
+    post(client, "/account/password", {"current_password": PASSWORD, "new_password": "another long password"})
+    assert client.get("/account/password").status_code == 200
+    assert other.get("/account/password").status_code == 302
+    assert post(app.test_client(), "/signin", {"email": "two@example.org", "password": "another long password"}).status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2id(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    with app.app_context():
+        stored = db.session().scalars(select(User.password_hash)).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_security_headers_and_strict_csp(client: FlaskClient) -> None:
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_secret_key_is_required_outside_development(app_config: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("COURSEPACK_ENV", raising=False)
+    config = {k: v for k, v in app_config.items() if k != "SECRET_KEY"}
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(config)
+    monkeypatch.setenv("COURSEPACK_ENV", "development")
+    assert create_app(config).config["SECRET_KEY"]
+
+
+def test_sign_in_redirects_only_within_the_site(client: FlaskClient) -> None:
+    sign_up(client, email="r@example.org")
+    post(client, "/signout")
+    for target in ("//evil.example/x", "https://evil.example/", "javascript:alert(1)"):
+        response = post(client, "/signin", {"email": "r@example.org", "password": PASSWORD, "next": target})
+        assert response.location == "/", target
+        post(client, "/signout")
+
+
+def test_a_certificate_is_only_its_holders(app: Flask, client: FlaskClient) -> None:
+    from player.models import Certificate
+
+    sign_up(client, email="holder@example.org")
+    with app.app_context(), db.writing() as write:
+        write.add(Certificate(code="abc123", user_id=1, course_id="core-blocks", name="Holder", title="Block", hours=1.5))
+    post(client, "/signout")
+    sign_up(client, email="other@example.org")
+    assert client.get("/certificates/abc123.pdf").status_code == 404
+    assert "Holder" in client.get("/verify/abc123").get_data(as_text=True)
+    assert client.get("/verify/nope").status_code == 404
+
+
+def _failed_logins(client: FlaskClient, times: int) -> list[int]:
+    token = csrf_token(client)
+    return [client.post("/signin", data={"csrf_token": token, "email": "x@example.org", "password": "wrong"}).status_code for _ in range(times)]
+
+
+def test_login_is_throttled(client: FlaskClient) -> None:
+    codes = _failed_logins(client, 7)
+    assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+
+
+REDIS_URL = os.environ.get("COURSEPACK_TEST_REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="login throttling across workers needs COURSEPACK_TEST_REDIS_URL (a Redis server)")
+def test_login_throttle_holds_across_workers(app_config: dict, database_url: str) -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    workers = []
+    for _ in range(2):
+        worker = create_app({**app_config, "RATELIMIT_STORAGE_URI": REDIS_URL})
+        with worker.app_context():
+            upgrade(db.engine())
+        workers.append(worker.test_client())
+    codes = _failed_logins(workers[0], 3) + _failed_logins(workers[1], 3)
+    assert codes == [401] * 5 + [429]
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_join_code_puts_the_learner_in_the_cohort(app: Flask, client: FlaskClient) -> None:
+    from player.models import Cohort, Membership
+
+    with app.app_context(), db.writing() as write:
+        write.add(Cohort(name="Skopje spring", course_id="core-blocks", join_code="JOIN42"))
+    assert sign_up(client, code="JOIN42").status_code == 302
+    assert sign_up(app.test_client(), email="b@example.org", code="WRONG").status_code == 400
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Membership)) == 1
+
+
+def test_html_never_contains_a_script_from_content(client: FlaskClient) -> None:
+    page = client.get("/courses/core-blocks/").get_data(as_text=True)
+    assert not re.search(r"<script", page)
