@@ -1,0 +1,57 @@
+"""The authoring loop: edits show on the next request; a broken edit never reaches learners."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from player import content, db
+from player.models import User
+from tests.conftest import sign_up
+
+BLOCK = "core-blocks/a-cultural-sensitivity"
+
+
+@pytest.fixture
+def courses_dir(tmp_courses: Path) -> Path:
+    return tmp_courses
+
+
+@pytest.fixture(autouse=True)
+def look_every_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(content, "CHECK_INTERVAL", 0.0)
+
+
+def _edit(courses: Path, old: str, new: str) -> None:
+    path = courses / BLOCK / "block.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_shows_on_the_next_request(client: FlaskClient, courses_dir: Path) -> None:
+    assert "Cultural sensitivity" in client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+    _edit(courses_dir, "title: ", "title: Freshly edited ")
+    assert "Freshly edited" in client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+
+
+def test_a_broken_edit_keeps_the_last_good_version_for_learners(app: Flask, client: FlaskClient, courses_dir: Path) -> None:
+    good_title = client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+    _edit(courses_dir, "title: ", "title: Broken edit ")
+    _edit(courses_dir, "duration: 90", "duration: 20")  # activities now overrun the duration
+    page = client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+    assert "Broken edit" not in page and page == good_title
+    sign_up(client, email="author@example.org")
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "trainer"
+    report = client.get("/preview/problems").get_data(as_text=True)
+    assert "agenda-too-long" in report and "a-cultural-sensitivity/block.md" in report
+    assert "last good version" in report
+
+
+def test_learners_never_see_the_problems_page(client: FlaskClient) -> None:
+    sign_up(client)
+    assert client.get("/preview/problems").status_code == 403
