@@ -1,0 +1,254 @@
+"""Model -> print HTML, with Jinja templates. Pure: it reads templates and nothing else.
+
+One HTML document holds the whole pack, so every id a block's content brings is prefixed with
+the block id (`a-cultural-sensitivity--practice`): two blocks may both have a `#practice`
+section. Relative media links become absolute file URLs of the block's folder, the only place
+the PDF renderer may read them from (see `exporter.pdf`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from babel import Locale, UnknownLocaleError
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from blocks.model import (
+    SCALES, Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question,
+    QuestionType, Quiz, QuizKind, Survey,
+)
+from blocks.scoring import answer_key
+from exporter import agenda
+
+ASSETS = Path(__file__).parent / "assets"
+TEMPLATES = Path(__file__).parent / "templates"
+STYLESHEETS = ("fonts.css", "print.css")
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
+_ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
+_LINKED_SCHEMES = ("http", "https", "mailto", "tel")
+
+
+@dataclass(frozen=True)
+class PackPage:
+    """What the pack template needs beyond the model: the choices of this export."""
+
+    course: Course
+    blocks: tuple[Block, ...]
+    participant: bool
+    issued: date
+    lang: str
+
+    @property
+    def title(self) -> str:
+        return self.blocks[0].title if len(self.blocks) == 1 else self.course.title
+
+    @property
+    def subtitle(self) -> str:
+        return self.course.title if len(self.blocks) == 1 else ""
+
+    @property
+    def kind(self) -> str:
+        return "Participant pack" if self.participant else "Trainer pack"
+
+    @property
+    def languages(self) -> list[str]:
+        return _unique(block.lang for block in self.blocks)
+
+    @property
+    def licences(self) -> list[str]:
+        return _unique(block.license for block in self.blocks if block.license)
+
+    @property
+    def authors(self) -> list[str]:
+        return _unique(author for block in self.blocks for author in block.authors)
+
+    @property
+    def attributions(self) -> list[str]:
+        return _unique(block.attribution for block in self.blocks if block.attribution)
+
+    @property
+    def tests(self) -> list[tuple[Block, Quiz]]:
+        """Pre- and post-tests, printed once in the annex with their key."""
+        return [(b, q) for b in self.blocks for q in b.quizzes if q.kind != QuizKind.CHECK]
+
+    @property
+    def handouts(self) -> list[tuple[Block, Handout]]:
+        return [(block, handout) for block in self.blocks for handout in block.handouts]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date) -> str:
+    """The whole pack as one HTML document, ready for WeasyPrint."""
+    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks))
+    return environment().get_template("pack.html.j2").render(
+        page=page, stylesheets=stylesheet_urls(), programmes=agenda.programmes(page.blocks),
+        rooms=room_setup(page.blocks), annexes=annexes(page),
+    )
+
+
+def certificate_html(*, name: str, title: str, issued: date, hours: float, code: str, verify_url: str, lang: str) -> str:
+    """A one-page certificate; the same layout as the blank template in the pack's annex."""
+    return environment().get_template("certificate.html.j2").render(
+        name=name, title=title, issued=issued, hours=hours, code=code, verify_url=verify_url,
+        lang=lang, stylesheets=stylesheet_urls(),
+    )
+
+
+@cache
+def environment() -> Environment:
+    """One Jinja environment per process, with the filters the templates share."""
+    env = Environment(
+        loader=PackageLoader("exporter", "templates"), autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(
+        scoped=scoped, anchor=anchor, clock=agenda.clock, time_of_day=agenda.time_of_day,
+        duration=agenda.duration_text, letter=letter, language=language_name, direction=direction,
+        answer=answer, long_date=long_date, hours=hours_text,
+    )
+    env.globals.update(
+        block_agenda=agenda.block_agenda, scramble=scramble, scale=SCALES.get, modes=Mode,
+        materials=materials, discussion_points=discussion_points, QuestionType=QuestionType,
+        break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
+    )
+    for kind in (Content, Facilitator, Handout, Activity, Quiz, Survey):
+        env.tests[kind.__name__.lower()] = lambda node, kind=kind: isinstance(node, kind)
+    return env
+
+
+def stylesheet_urls() -> list[str]:
+    return [(ASSETS / name).as_uri() for name in STYLESHEETS]
+
+
+def anchor(block: Block, ident: str) -> str:
+    """A document-wide id for an id of one block."""
+    return f"{block.id}--{ident}"
+
+
+def scoped(html: str, block: Block) -> Markup:
+    """A block's sanitised HTML with its ids made document-wide and its media made absolute."""
+    def rewrite(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        if name == "id":
+            return f' id="{anchor(block, value)}"'
+        if value.startswith("#"):
+            return f' href="#{anchor(block, value[1:])}"'
+        if urlsplit(value).scheme in _LINKED_SCHEMES:
+            return match.group(0)
+        if name == "src":
+            return f' src="{escape(media_url(block, value))}"'
+        return ""  # a link to a file on disk means nothing on paper: keep the text, drop the link
+
+    return Markup(_ATTRIBUTE.sub(rewrite, html))
+
+
+def media_url(block: Block, relative: str) -> str:
+    """The file URL of a block's media; `exporter.pdf` decides whether it may be read."""
+    path = unquote(urlsplit(Markup(relative).unescape()).path)
+    return (block.folder / path).as_uri()
+
+
+def letter(index: int) -> str:
+    return chr(ord("A") + index)
+
+
+def scramble(count: int, seed: str) -> list[int]:
+    """A fixed shuffle of positions, never the right order, so a printed question hides its answer."""
+    order = sorted(range(count), key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())
+    if count > 1 and order == list(range(count)):
+        order = order[1:] + order[:1]
+    return order
+
+
+def answer(question: Question) -> Markup:
+    """The printed key from `blocks.scoring.answer_key`; only match keys are built from HTML."""
+    key = answer_key(question)
+    if question.type == QuestionType.MATCH:
+        return Markup(key)
+    if question.type == QuestionType.ORDER:
+        printed = scramble(len(question.items), question.id)
+        return Markup(" → ").join(letter(printed.index(i)) for i in range(len(question.items)))
+    return escape(key)
+
+
+def materials(block: Block) -> list[str]:
+    """The block's checklist: front matter first, then what activities and handouts add."""
+    items = list(block.materials)
+    for activity in block.activities:
+        items.extend(part.strip() for part in activity.materials.split(",") if part.strip())
+    items.extend(f'Copies of the handout "{h.title}", one per participant' for h in block.handouts)
+    unique: dict[str, str] = {}
+    for item in items:
+        unique.setdefault(item.casefold(), item)
+    return list(unique.values())
+
+
+def discussion_points(block: Block) -> list[Markup]:
+    """The block's reflection questions, or prompts that take the group back to its outcomes."""
+    stems = [Markup(q.stem_html) for s in block.surveys for q in s.questions if q.type == QuestionType.REFLECTION]
+    return stems or [
+        Markup("<p>Which of the outcomes above matters most for your work this month, and why?</p>"),
+        Markup("<p>What will you do differently in your next contact with a child or family?</p>"),
+        Markup("<p>What would make that hard, and who can help you with it?</p>"),
+    ]
+
+
+ROOM_BY_MODE = {
+    Mode.PLENARY: "A circle or horseshoe of chairs, so that everyone can see each other and the flipchart.",
+    Mode.GROUPS: "Tables for groups of four to six, far enough apart that groups do not disturb each other, with a flipchart sheet and markers for each group.",
+    Mode.PAIRS: "Chairs that can be turned to face a partner, with room for pairs to talk without being overheard.",
+    Mode.INDIVIDUAL: "A writing surface and a pen for each participant.",
+}
+
+
+def room_setup(blocks: Sequence[Block]) -> list[str]:
+    """Room notes for the activity modes this pack actually uses, in a fixed order."""
+    used = {activity.mode for block in blocks for activity in block.activities}
+    return [text for mode, text in ROOM_BY_MODE.items() if mode in used]
+
+
+def annexes(page: PackPage) -> list[tuple[str, str]]:
+    """The annexes this pack has, numbered in order: (id, title)."""
+    parts = [("annex-handouts", "Handouts")] if page.handouts else []
+    parts += [("annex-tests", "Pre- and post-test")] if page.tests else []
+    parts += [("annex-evaluation", "Evaluation form"), ("annex-attendance", "Attendance sheet"), ("annex-certificate", "Certificate template")]
+    return [(ident, f"Annex {number}: {title}") for number, (ident, title) in enumerate(parts, start=1)]
+
+
+def pack_language(blocks: Sequence[Block]) -> str:
+    """The pack's language: the blocks' one language, or `mul` when they differ."""
+    languages = {block.lang for block in blocks}
+    return languages.pop() if len(languages) == 1 else "mul"
+
+
+def language_name(code: str) -> str:
+    """'uk' -> 'Ukrainian (українська, uk)': readable by the trainer and by the learner."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    english, native = locale.get_display_name("en"), locale.get_display_name(locale)
+    return f"{english} ({code})" if english == native else f"{english} ({native}, {code})"
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def hours_text(hours: float) -> str:
+    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"

@@ -1,0 +1,216 @@
+"""Trainer and participant packs: the export pipeline, and the functions the player calls.
+
+For the player (trainer downloads)::
+
+    from exporter.pack import export_pack, ExportError, ValidationFailed
+    pdf: bytes = export_pack(course, blocks=["d-safeguarding"], participant=True)
+
+`course` is a loaded `blocks.model.Course` or the path of a course folder. `blocks` picks and
+orders blocks by id (default: all of them, in course order); `lang` must be the blocks' source
+language until translations exist; `participant=True` leaves out facilitator notes, answer keys,
+option feedback and explanations. It raises `ValidationFailed` (with `.report`) when the course
+has validation errors and `ExportError` for anything else a user must mend. For several packs
+at once (languages, or a trainer and a participant pack), `build_packs` renders them in parallel
+processes and returns `PackResult`s whose `.path` points into the cache.
+
+Every export runs the same steps, top to bottom in `build_pack`:
+
+1. key: hash everything that goes into the pack (`exporter.cache`); an unchanged pack is
+   returned from the cache at once. A key covers the exact bytes that were validated before,
+   so a hit needs no new validation: the answer would be the same.
+2. validate: refuse a course with errors, with the full validation report.
+3. build HTML: `exporter.html`, pure.
+4. render: `exporter.pdf`, WeasyPrint with the safe URL fetcher.
+5. write: into the cache, atomically; the CLI copies the file where it was asked to.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from blocks.load import find_courses, is_course
+from blocks.model import Block, Course, Report
+from blocks.validate import validate_paths
+from exporter.cache import PackCache, pack_key
+from exporter.html import pack_html
+from exporter.pdf import ExportError, Rendered, render_pdf
+
+Progress = Callable[[str], None]
+
+__all__ = [
+    "ExportError", "PackRequest", "PackResult", "ValidationFailed", "build_pack", "build_packs",
+    "export_pack", "find_course",
+]
+
+
+class ValidationFailed(ExportError):
+    """The course has validation errors; `report` holds all of them."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"the course has {len(report.errors)} validation error(s); mend them and export again")
+        self.report = report
+
+
+@dataclass(frozen=True)
+class PackRequest:
+    """One pack to export: which course, which blocks, which language, for whom."""
+
+    course: Path
+    blocks: tuple[str, ...] = ()
+    lang: str | None = None
+    participant: bool = False
+    allow_incomplete: bool = False
+    issued: date = field(default_factory=date.today)
+
+    @property
+    def label(self) -> str:
+        """How progress lines name this pack: `core-blocks (en, participant)`."""
+        details = [self.lang or "source language"] + (["participant"] if self.participant else [])
+        return f"{self.course.name} ({', '.join(details)})"
+
+    def options(self) -> dict[str, object]:
+        return {**asdict(self), "course": None, "issued": self.issued.isoformat()}
+
+
+@dataclass(frozen=True)
+class PackResult:
+    request: PackRequest
+    path: Path
+    pages: int
+    seconds: float
+    cached: bool
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated pack as HTML, with the folders its renderer may read."""
+
+    html: str
+    roots: tuple[Path, ...]
+    base: Path
+
+
+def build_pack(request: PackRequest, *, cache: PackCache | None = None, progress: Progress | None = None) -> PackResult:
+    """Export one pack: from the cache when nothing changed, else validate, build, render, write."""
+    cache = cache or PackCache()
+    key = pack_key(request.course, request.options())
+    if entry := cache.get(key):
+        return PackResult(request, entry.path, entry.pages, 0.0, cached=True)
+    prepared = prepare(request)
+    _say(progress, f"rendering {request.label}...")
+    rendered = render_pdf(prepared.html, prepared.roots, prepared.base)
+    return _store(cache, key, request, rendered, progress)
+
+
+def build_packs(requests: Sequence[PackRequest], *, cache: PackCache | None = None, progress: Progress | None = None) -> list[PackResult]:
+    """Export several packs; validation first for all, then the renders in parallel processes."""
+    cache = cache or PackCache()
+    keys = [pack_key(request.course, request.options()) for request in requests]
+    results: dict[int, PackResult] = {}
+    pending: dict[int, Prepared] = {}
+    for index, (request, key) in enumerate(zip(requests, keys)):
+        if entry := cache.get(key):
+            results[index] = PackResult(request, entry.path, entry.pages, 0.0, cached=True)
+        else:
+            pending[index] = prepare(request)
+    render = _render_in_parallel if len(pending) > 1 else _render_here
+    for index, rendered in render(pending, requests, progress):
+        results[index] = _store(cache, keys[index], requests[index], rendered, progress)
+    return [results[index] for index in range(len(requests))]
+
+
+def export_pack(course: Course | Path, *, blocks: Sequence[str] | None = None, lang: str | None = None,
+                participant: bool = False, allow_incomplete: bool = False) -> bytes:
+    """The player's entry point: the pack's PDF bytes (rendered, or from the cache)."""
+    folder = course.path if isinstance(course, Course) else Path(course)
+    request = PackRequest(folder, tuple(blocks or ()), lang, participant, allow_incomplete)
+    return build_pack(request).path.read_bytes()
+
+
+def prepare(request: PackRequest) -> Prepared:
+    """Validate the course, pick its blocks and build the pack's HTML."""
+    course = load_valid_course(request.course)
+    chosen = select_blocks(course, request.blocks, request.lang)
+    html = pack_html(course, chosen, participant=request.participant, issued=request.issued)
+    return Prepared(html, (course.path, *(block.folder for block in chosen)), course.path)
+
+
+def load_valid_course(folder: Path) -> Course:
+    """The course in `folder`, or ValidationFailed with the whole report."""
+    if not is_course(folder):
+        raise ExportError(f"{folder} is not a course folder: it has no course.yaml")
+    courses, report, _ = validate_paths([folder])
+    if report.errors or not courses:
+        raise ValidationFailed(report)
+    return courses[0]
+
+
+def select_blocks(course: Course, wanted: Sequence[str], lang: str | None) -> list[Block]:
+    """The blocks asked for, in the order asked, each available in the language asked."""
+    unknown = [ident for ident in wanted if course.block(ident) is None]
+    if unknown:
+        known = ", ".join(block.id for block in course.blocks)
+        raise ExportError(f"course {course.id!r} has no block {', '.join(map(repr, unknown))}; its blocks are: {known}")
+    chosen = [course.block(ident) for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
+    untranslated = [block for block in chosen if lang and block.lang != lang]  # type: ignore[union-attr]
+    if untranslated:
+        names = ", ".join(f"{block.id} (written in {block.lang})" for block in untranslated)
+        raise ExportError(f"no translation into {lang!r} exists yet for: {names}. Export without --lang to print each block in its source language.")
+    return chosen  # type: ignore[return-value]
+
+
+def find_course(name: str, courses: Path) -> Path:
+    """A course folder from a path, or from a course id or folder name under `courses`."""
+    if is_course(Path(name)):
+        return Path(name)
+    for folder in find_courses(courses):
+        if folder.name == name or _course_id(folder) == name:
+            return folder
+    raise ExportError(f"no course {name!r}: it is neither a course folder nor a course id under {courses}")
+
+
+def _course_id(folder: Path) -> str | None:
+    try:
+        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    return str(data.get("id")) if isinstance(data, dict) else None
+
+
+def _render_here(pending: dict[int, Prepared], requests: Sequence[PackRequest], progress: Progress | None) -> Iterator[tuple[int, Rendered]]:
+    """Render in this process: one pack is not worth starting another interpreter for."""
+    for index, prepared in pending.items():
+        _say(progress, f"rendering {requests[index].label}...")
+        yield index, render_pdf(prepared.html, prepared.roots, prepared.base)
+
+
+def _render_in_parallel(pending: dict[int, Prepared], requests: Sequence[PackRequest], progress: Progress | None) -> Iterator[tuple[int, Rendered]]:
+    """Render each prepared pack in its own process, yielding (index, Rendered) as each ends."""
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no forked locks or fonts
+    workers = min(len(pending), os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures: dict[Future[Rendered], int] = {}
+        for index, prepared in pending.items():
+            _say(progress, f"rendering {requests[index].label}...")
+            futures[pool.submit(render_pdf, prepared.html, prepared.roots, prepared.base)] = index
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def _store(cache: PackCache, key: str, request: PackRequest, rendered: Rendered, progress: Progress | None) -> PackResult:
+    entry = cache.put(key, rendered.pdf, rendered.pages)
+    _say(progress, f"{request.label}: {rendered.pages} pages in {rendered.seconds:.1f} s")
+    return PackResult(request, entry.path, entry.pages, rendered.seconds, cached=False)
+
+
+def _say(progress: Progress | None, line: str) -> None:
+    if progress is not None:
+        progress(line)
