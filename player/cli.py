@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from blocks.validate import validate_paths
+from player.cli_export import export
 
 
 def default_courses() -> Path:
@@ -122,3 +123,6 @@ def user_create(email: str, role: str, name: str, password: str, database: str |
         except IntegrityError as exc:
             raise click.ClickException(f"an account with the email {email} already exists") from exc
     click.echo(f"created {role} {normalise_email(email)}", err=True)
+
+
+main.add_command(export)

@@ -1,0 +1,58 @@
+"""`coursepack export`: printable outputs. Thin: each command calls the exporter and reports."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import click
+
+from exporter.pack import ExportError, PackRequest, PackResult, ValidationFailed, build_packs, find_course
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def export() -> None:
+    """Print trainer packs and participant packs as PDF."""
+
+
+@export.command()
+@click.argument("course")
+@click.option("--block", "blocks", multiple=True, metavar="ID", help="Only this block; repeat for several, in the order given.")
+@click.option("--lang", "langs", multiple=True, metavar="L", help="Language of the pack; repeat to export several languages in parallel. Default: each block's source language.")
+@click.option("--participant", is_flag=True, help="The participant pack: no facilitator notes, answer keys, option feedback or explanations.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: COURSE-pack.pdf, or COURSE-participant-pack.pdf).")
+@click.option("--allow-incomplete", is_flag=True, help="Export a language whose translation is incomplete, with a coverage page.")
+def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participant: bool, output: Path | None, allow_incomplete: bool) -> None:
+    """Export the trainer pack (or participant pack) of COURSE as PDF.
+
+    COURSE is a course id under the courses directory ($COURSEPACK_COURSES, default ./courses)
+    or the path of a course folder. The course is validated first; a course with errors is
+    refused with the validation report. Unchanged packs come from the cache ($COURSEPACK_CACHE,
+    default instance/cache/).
+    """
+    try:
+        folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
+        requests = [PackRequest(folder, blocks, lang, participant, allow_incomplete) for lang in (dict.fromkeys(langs) or (None,))]
+        results = build_packs(requests, progress=lambda line: click.echo(line, err=True))
+    except ValidationFailed as exc:
+        for diagnostic in exc.report.sorted():
+            click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)
+        raise click.ClickException(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    for result in results:
+        _write(result, _output_path(output, folder.name, result.request, several=len(results) > 1))
+
+
+def _output_path(output: Path | None, name: str, request: PackRequest, several: bool) -> Path:
+    """The file for one pack; with several languages each gets its code before the suffix."""
+    base = output or Path(f"{name}-{'participant-' if request.participant else ''}pack.pdf")
+    return base.with_name(f"{base.stem}-{request.lang}{base.suffix}") if several else base
+
+
+def _write(result: PackResult, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(result.path, target)
+    origin = "unchanged, from the cache" if result.cached else f"rendered in {result.seconds:.1f} s"
+    click.echo(f"wrote {target}: {result.pages} pages ({origin})")
