@@ -125,6 +125,15 @@ def course_states(db: Session, user_id: int | None, course: Course) -> dict[str,
     return {block.id: block_status(db, user_id, course.id, block) for block in course.blocks}
 
 
+def waiting_for(course: Course, statuses: dict[str, BlockStatus], block: Block) -> list[Block]:
+    """The blocks that must be completed before this one: its prerequisites, and in a
+    sequential course every block before it."""
+    needed = set(block.prerequisites)
+    if course.order == "sequential":
+        needed |= {b.id for b in course.blocks[: course.blocks.index(block)]}
+    return [b for b in course.blocks if b.id in needed and not statuses[b.id].completed]
+
+
 def course_completed(statuses: dict[str, BlockStatus]) -> bool:
     return bool(statuses) and all(s.completed for s in statuses.values())
 

@@ -8,9 +8,11 @@ import uuid
 from flask import abort
 
 from blocks.model import Block, Course, Section
+from player import db
 from player.auth import current_user
 from player.content import store
 from player.models import User
+from player.progress import course_states, waiting_for
 
 EVALUATION_STEP = "evaluation"
 
@@ -31,6 +33,14 @@ def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     block = course.block(block_id)
     if block is None:
         abort(404)
+    return course, block
+
+
+def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:
+    """A block the learner may take now; a locked one answers 403 (its start page says why)."""
+    course, block = course_and_block(course_id, block_id)
+    if waiting_for(course, course_states(db.session(), learner_id(), course), block):
+        abort(403)
     return course, block
 
 

@@ -12,10 +12,11 @@ from player.auth import ensure_learner
 from player.forms import response_from_form
 from player.models import Attempt
 from player.progress import (
-    QuizStatus, attempt_seed, block_status, claim, latest_answers, mark_viewed, record_survey,
+    QuizStatus, attempt_seed, block_status, claim, course_states, latest_answers, mark_viewed, record_survey,
+    waiting_for,
 )
 from player.views.common import (
-    EVALUATION_STEP, course_and_block, learner_id, neighbours, new_client_id, section_or_404, steps,
+    EVALUATION_STEP, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404, steps,
 )
 
 bp = Blueprint("learn", __name__)
@@ -26,15 +27,18 @@ bp = Blueprint("learn", __name__)
 def block_start(course_id: str, block_id: str) -> str:
     """Content note, outcomes and the way in (start or resume)."""
     course, block = course_and_block(course_id, block_id)
-    status = block_status(db.session(), learner_id(), course.id, block)
-    return render_template("block_start.html", course=course, block=block, status=status)
+    statuses = course_states(db.session(), learner_id(), course)
+    return render_template(
+        "block_start.html", course=course, block=block, status=statuses[block.id],
+        waiting=waiting_for(course, statuses, block),
+    )
 
 
 @bp.get("/courses/<course_id>/<block_id>/<step_id>")
 @allow("guest")
 def step(course_id: str, block_id: str, step_id: str) -> str:
     """One step: a section's content, prompts, quiz and surveys, never facilitator notes."""
-    course, block = course_and_block(course_id, block_id)
+    course, block = open_block(course_id, block_id)
     if step_id != EVALUATION_STEP:
         section_or_404(block, step_id)
     user_id = learner_id()
@@ -66,7 +70,7 @@ def _seed(user_id: int | None, status: QuizStatus) -> int:
 @allow("guest")
 def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
     """Previous or next: the step counts as viewed, and the learner's place is remembered."""
-    course, block = course_and_block(course_id, block_id)
+    course, block = open_block(course_id, block_id)
     if step_id not in steps(block):
         abort(404)
     previous, following = neighbours(block, step_id)
@@ -85,7 +89,7 @@ def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
 @allow("guest")
 def survey(course_id: str, block_id: str, step_id: str, survey_id: str) -> Response:
     """Survey and reflection answers; the standard evaluation included."""
-    course, block = course_and_block(course_id, block_id)
+    course, block = open_block(course_id, block_id)
     found = block.evaluation if survey_id == block.evaluation.id else next((s for s in block.surveys if s.id == survey_id), None)
     if found is None:
         abort(404)
