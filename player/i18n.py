@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
 
+from player.interface_strings import interface_html
+
 LANGUAGES = {"en": "English", "mk": "Македонски", "uk": "Українська"}
 RTL = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
 
@@ -28,3 +30,4 @@ def direction(lang: str) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, get_locale=get_locale)
+    app.jinja_env.filters.update(interface_html=interface_html)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from flask import Flask
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from blocks.model import SCALES
@@ -21,8 +22,9 @@ def gap_inputs(stem_html: str, name: str, values: list[str] | None = None, numer
         index = int(match[1])
         value = values[index] if index < len(values) else ""
         mode = ' inputmode="decimal"' if numeric else ""
+        label = escape(_("Answer %(n)d", n=index + 1))
         return (f'<input type="text" class="gap" name="{name}-gap-{index}" value="{escape(value)}"'
-                f' aria-label="Answer {index + 1}" autocomplete="off"{mode}>')
+                f' aria-label="{label}" autocomplete="off"{mode}>')
 
     return Markup(_GAP.sub(field, stem_html))
 
