@@ -1,0 +1,80 @@
+"""The layering of SPEC section 2, checked by import-linter's contracts in pyproject.toml.
+
+`blocks` imports no Flask, SQLAlchemy or WeasyPrint; `exporter` never imports `player`. The
+contracts must exist, must be kept by the code as it is, and must break when the code breaks
+them (shown on a copy of the packages with a forbidden import added).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+PACKAGES = ("blocks", "exporter", "player")
+CONTRACTS = {
+    "blocks knows no web, database or PDF": {"flask", "sqlalchemy", "weasyprint", "exporter", "player"},
+    "exporter knows no web or database": {"flask", "sqlalchemy", "player"},
+}
+
+
+def contracts() -> dict[str, dict]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return {contract["name"]: contract for contract in config["contracts"]}
+
+
+def lint_imports(cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(cwd)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo"],
+        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
+    )
+
+
+def summary(output: str) -> tuple[int, int]:
+    match = re.search(r"Contracts: (\d+) kept, (\d+) broken\.", output)
+    assert match, f"no contract summary in:\n{output}"
+    return int(match[1]), int(match[2])
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACTS))
+def test_the_layering_contracts_are_declared(name: str) -> None:
+    contract = contracts().get(name)
+    assert contract is not None, f"pyproject.toml lost the contract {name!r}"
+    assert contract["type"] == "forbidden"
+    assert CONTRACTS[name] <= set(contract["forbidden_modules"])
+
+
+def test_the_code_keeps_every_contract() -> None:
+    result = lint_imports(REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert summary(result.stdout) == (len(contracts()), 0)
+    for name in CONTRACTS:
+        assert f"{name} KEPT" in result.stdout
+
+
+def test_a_forbidden_import_breaks_the_contracts(tmp_path: Path) -> None:
+    for package in PACKAGES:
+        shutil.copytree(REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    with (tmp_path / "blocks" / "model.py").open("a", encoding="utf-8") as model:
+        model.write("\nimport flask  # noqa: E402,F401 - the layering test's deliberate break\n")
+    with (tmp_path / "exporter" / "__init__.py").open("a", encoding="utf-8") as exporter:
+        exporter.write("\nimport player  # noqa: E402,F401 - the layering test's deliberate break\n")
+
+    result = lint_imports(tmp_path)
+
+    assert result.returncode != 0
+    assert summary(result.stdout) == (len(contracts()) - 2, 2)
+    for name in CONTRACTS:
+        assert f"{name} BROKEN" in result.stdout
+    assert "blocks.model -> flask" in result.stdout
+    assert "exporter -> player" in result.stdout
