@@ -15,6 +15,7 @@ from markdown_it.tree import SyntaxTreeNode
 from blocks.evaluation import standard_evaluation
 from blocks.frontmatter import FrontMatter
 from blocks.html import render_tokens
+from blocks.l10n import Translation, apply_to_tokens, translate_front_matter, translator
 from blocks.model import (
     Activity, Block, Facilitator, Handout, Link, Markup, Mode, Node, Question, Quiz, QuizKind,
     Report, Section, Survey,
@@ -65,21 +66,32 @@ class BlockBuilder:
         self.report.warning(self.path, line, code, message)
 
     # -- the block -------------------------------------------------------------------------
-    def build(self, text: str) -> Block | None:
+    def front_and_tokens(self, text: str) -> tuple[dict | None, list[Token]]:
+        """The checked front matter values (None when there are none) and the parsed tokens."""
         tokens = self.md.parse(text, {})
-        links = self._scan_inline(tokens)
-        tree = SyntaxTreeNode(tokens)
-        children = list(tree.children)
-        if not children or children[0].type != "front_matter":
+        if not tokens or tokens[0].type != "front_matter":
             self.error(1, "missing-front-matter", "a block starts with YAML front matter between two '---' lines")
-            return None
-        front = FrontMatter(children[0].content, self.path, _line(children[0]), self.report).read()
+            return None, tokens
+        first_line = tokens[0].map[0] + 1 if tokens[0].map else 1
+        return FrontMatter(tokens[0].content, self.path, first_line, self.report).read(), tokens
+
+    def build(self, text: str, translation: Translation | None = None) -> Block | None:
+        """The block from its source; with a translation, its units in that language."""
+        front, tokens = self.front_and_tokens(text)
         if front is None:
             return None
+        extra: dict = {}
+        if translation is not None:
+            translate = translator(translation)
+            extra = {"lang": translation.lang, "source_lang": front["lang"], "coverage": translation.coverage}
+            front = translate_front_matter(front, translate)
+            apply_to_tokens(self.md, tokens, translate, front["lang"])
+        links = self._scan_inline(tokens)
+        children = list(SyntaxTreeNode(tokens).children)[1:]
         self.pass_mark = front.get("pass_mark", 80)
-        intro, sections = self._split_sections(children[1:])
+        intro, sections = self._split_sections(children)
         block = Block(
-            **front, intro=self.nodes(intro, "introduction"), sections=tuple(sections),
+            **{**front, **extra}, intro=self.nodes(intro, "introduction"), sections=tuple(sections),
             evaluation=standard_evaluation(), path=self.path, links=tuple(links),
         )
         self._report_orphan_gaps()

@@ -14,7 +14,7 @@ _TAGS = {
     "tbody", "td", "th", "thead", "tr", "ul",
 }
 _ATTRIBUTES = {
-    "*": {"id", "class"},
+    "*": {"id", "class", "lang"},
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},

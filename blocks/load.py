@@ -128,3 +128,25 @@ def _key_line(path: Path, key: str) -> int:
     except OSError:
         pass
     return 1
+
+
+class CourseNotFound(LookupError):
+    """Neither a course folder nor a known course id; the message says where we looked."""
+
+
+def find_course(name: str, courses: Path) -> Path:
+    """A course folder from a path, or from a course id or folder name under `courses`."""
+    if is_course(Path(name)):
+        return Path(name)
+    for folder in find_courses(courses):
+        if folder.name == name or _course_id(folder) == name:
+            return folder
+    raise CourseNotFound(f"no course {name!r}: it is neither a course folder nor a course id under {courses}")
+
+
+def _course_id(folder: Path) -> str | None:
+    try:
+        data = yaml.safe_load((folder / COURSE_FILE).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return None
+    return str(data.get("id")) if isinstance(data, dict) else None

@@ -228,6 +228,8 @@ class Block:
     license: str = ""
     attribution: str = ""
     links: tuple[Link, ...] = ()
+    source_lang: str = ""  # set on a translated block: the language it falls back to
+    coverage: float = 1.0  # share of units translated, for a translated block
 
     @property
     def folder(self) -> Path:

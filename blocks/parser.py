@@ -7,6 +7,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from blocks.syntax.comments import comments_plugin
 from blocks.syntax.containers import containers_plugin
 from blocks.syntax.gaps import gaps_plugin
 from blocks.syntax.headings import heading_attributes_plugin
@@ -19,6 +20,7 @@ def create_md_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(containers_plugin)
+    md.use(comments_plugin)
     md.use(heading_attributes_plugin)
     md.use(task_options_plugin)
     md.use(gaps_plugin)

@@ -11,6 +11,7 @@ import click
 
 from blocks.validate import validate_paths
 from player.cli_export import export
+from player.cli_translate import translate
 
 
 def default_courses() -> Path:
@@ -126,3 +127,5 @@ def user_create(email: str, role: str, name: str, password: str, database: str |
 
 
 main.add_command(export)
+
+main.add_command(translate)

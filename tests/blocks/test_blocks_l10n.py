@@ -1,0 +1,214 @@
+"""Localisation (SPEC 7): units, stale detection on update, fallback, and what is never a unit."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from blocks.l10n import catalogue_path, catalogue_status, extract_units, translated_block, unit_problem, update_catalogue
+from blocks.load import Loader
+from player.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "courses" / "sample"
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    target = tmp_path / "sample"
+    shutil.copytree(SAMPLE, target)
+    yaml = target / "course.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, uk]"), encoding="utf-8")
+    return target
+
+
+def _block(course: Path):  # noqa: ANN202
+    return Loader().block(course / "every-construct")
+
+
+def _units(block):  # noqa: ANN001, ANN202
+    return extract_units(block.path.read_text(encoding="utf-8"), block.path)
+
+
+def _translate_all(block, marker: str = "UK ") -> None:  # noqa: ANN001
+    """Fill the catalogue as a translator would: every unit, keeping links and gaps intact."""
+    update_catalogue(block, _units(block), "uk")
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        entry.msgstr = entry.msgid if unit_problem(entry.msgid, marker + entry.msgid) else marker + entry.msgid
+    catalogue.save(str(path))
+
+
+def _entries(block) -> dict[str, polib.POEntry]:  # noqa: ANN001
+    return {e.msgid: e for e in polib.pofile(str(catalogue_path(block.path, "uk")), wrapwidth=0)}
+
+
+def _edit(block, old: str, new: str) -> None:  # noqa: ANN001
+    text = block.path.read_text(encoding="utf-8")
+    assert old in text
+    block.path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_changing_one_paragraph_makes_exactly_that_unit_fuzzy(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    _edit(block, "Keep the introduction to two minutes.", "Keep the introduction to three minutes.")
+    block = _block(course)
+    result = update_catalogue(block, _units(block), "uk")
+    entries = _entries(block)
+    fuzzy = [e for e in entries.values() if e.fuzzy]
+    assert [e.msgid for e in fuzzy] == ["Keep the introduction to three minutes."]
+    assert fuzzy[0].previous_msgid == "Keep the introduction to two minutes."
+    assert fuzzy[0].msgstr == "UK Keep the introduction to two minutes."
+    assert (result.fuzzy, result.new, result.obsolete) == (1, 0, 0)
+    status = catalogue_status(block, _units(block), "uk")
+    assert (status.fuzzy, status.untranslated) == (1, 0)
+
+
+def test_deleting_a_paragraph_makes_it_obsolete(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    _edit(block, ":::facilitator\nKeep the introduction to two minutes.\n:::\n", "")
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    catalogue = polib.pofile(str(catalogue_path(block.path, "uk")), wrapwidth=0)
+    obsolete = [e.msgid for e in catalogue if e.obsolete]
+    assert obsolete == ["Keep the introduction to two minutes."]
+    assert not [e for e in catalogue if e.fuzzy]
+
+
+def test_minor_update_keeps_the_translation_unmarked(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    _edit(block, "Keep the introduction to two minutes.", "Keep the introduction to two minutes!")
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk", minor=True)
+    entry = _entries(block)["Keep the introduction to two minutes!"]
+    assert not entry.fuzzy and entry.msgstr == "UK Keep the introduction to two minutes."
+    assert catalogue_status(block, _units(block), "uk").complete
+
+
+def test_new_unit_is_empty(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    _edit(block, "## Practice {#practice}\n", "## Practice {#practice}\n\nA wholly new paragraph about role play.\n")
+    block = _block(course)
+    result = update_catalogue(block, _units(block), "uk")
+    assert result.new == 1 and _entries(block)["A wholly new paragraph about role play."].msgstr == ""
+
+
+def test_answer_marks_ids_numbers_and_links_are_never_units(course: Path) -> None:
+    block = _block(course)
+    sources = [u.source for u in _units(block)]
+    joined = "\n".join(sources)
+    assert "[x]" not in joined and "[ ]" not in joined
+    assert "{#" not in joined and "minutes=" not in joined and "kind=check" not in joined
+    assert "Introduce yourself, your role and what happens next." in sources
+    assert unit_problem("See [the plan](media/a.png).", "Див. [план](media/b.png).")
+    assert unit_problem("Lasts [[#90]] minutes.", "Триває [[#45]] хвилин.")
+    assert unit_problem("Call [[116 111]].", "Телефонуйте.")
+    assert unit_problem("Call [[116 111]].", "Телефонуйте [[116 111|116111]].") is None
+
+
+def test_a_translator_cannot_change_which_answer_is_right(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    catalogue = polib.pofile(str(catalogue_path(block.path, "uk")), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid.startswith("Explain every procedure"):
+            entry.msgstr = "[x] Пояснити все одразу"
+    catalogue.save(str(catalogue_path(block.path, "uk")))
+    translated, _ = translated_block(block, "uk")
+    question = translated.quizzes[0].questions[0]
+    source_question = block.quizzes[0].questions[0]
+    assert [o.correct for o in question.options] == [o.correct for o in source_question.options]
+    assert translated.activities[0].minutes == block.activities[0].minutes
+
+
+def test_missing_units_fall_back_to_the_source_marked(course: Path) -> None:
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid == "Before the quiz, tell us how you feel.":
+            entry.msgstr = "Перед тестом розкажіть, як ви почуваєтеся."
+    catalogue.save(str(path))
+    translated, translation = translated_block(block, "uk")
+    survey = translated.surveys[0]
+    assert "Перед тестом" in survey.intro_html and 'lang="en"' not in survey.intro_html
+    start = translated.sections[0].body[0].html
+    assert 'lang="en"' in start and "untranslated" in start
+    assert translated.lang == "uk" and translated.source_lang == "en"
+    assert 0 < translation.coverage < 0.1
+
+
+def test_check_and_status_commands(course: Path) -> None:
+    runner = CliRunner()
+    env = {"COURSEPACK_COURSES": str(course.parent)}
+    assert runner.invoke(main, ["translate", "update", str(course)], env=env).exit_code == 0
+    assert runner.invoke(main, ["translate", "check", str(course), "--lang", "uk"], env=env).exit_code == 1
+    _translate_all(_block(course))
+    assert runner.invoke(main, ["translate", "check", str(course), "--lang", "uk"], env=env).exit_code == 0
+    status = runner.invoke(main, ["translate", "status", str(course), "--format", "json"], env=env)
+    assert '"percent": 100.0' in status.output
+
+
+def test_xliff_round_trip(course: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    out = tmp_path / "xliff"
+    assert runner.invoke(main, ["translate", "export-xliff", str(course), "--lang", "uk", "-o", str(out)]).exit_code == 0
+    xlf = out / "every-construct.uk.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    assert "Every construct of a block" in text
+    assert 'resname="front-matter"' in text
+    translated = text.replace("<source>Every construct of a block</source>", '<source>Every construct of a block</source><target state="translated">Кожна конструкція блоку</target>', 1)
+    xlf.write_text(translated.replace('resname="front-matter"', 'resname="front-matter" approved="yes"', 1), encoding="utf-8")
+    result = runner.invoke(main, ["translate", "import-xliff", str(course), "--lang", "uk", str(xlf)])
+    assert result.exit_code == 0, result.output
+    assert _entries(block)["Every construct of a block"].msgstr == "Кожна конструкція блоку"
+
+
+BUNDLED = [b for course in ("core-blocks", "resilience", "sample") for b in Loader().course(ROOT / "courses" / course).blocks]
+
+
+@pytest.mark.parametrize("block", BUNDLED, ids=lambda b: b.id)
+def test_identity_translation_reproduces_the_source(block, tmp_path: Path) -> None:  # noqa: ANN001
+    folder = tmp_path / block.folder.name
+    shutil.copytree(block.folder, folder, ignore=shutil.ignore_patterns("locales"))
+    copy = Loader().block(folder)
+    units = _units(copy)
+    catalogue = polib.POFile()
+    for unit in units:
+        catalogue.append(polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=unit.source))
+    catalogue_path(copy.path, "xx").parent.mkdir()
+    catalogue.save(str(catalogue_path(copy.path, "xx")))
+    translated, translation = translated_block(copy, "xx")
+    assert translation.coverage == 1.0
+    assert (translated.intro, translated.sections, translated.outcomes, translated.title) == (copy.intro, copy.sections, copy.outcomes, copy.title)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_subset_of_identity_units_gives_the_source_text(data: st.DataObject, course: Path) -> None:
+    block = _block(course)
+    units = _units(block)
+    chosen = data.draw(st.lists(st.sampled_from(units), unique=True, max_size=len(units)))
+    catalogue = polib.POFile()
+    for unit in chosen:
+        catalogue.append(polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=unit.source))
+    catalogue_path(block.path, "xx").parent.mkdir(exist_ok=True)
+    catalogue.save(str(catalogue_path(block.path, "xx")))
+    translated, translation = translated_block(block, "xx")
+    assert translation.coverage == pytest.approx(len(chosen) / len(units))
+    strip = lambda html: html.replace(' lang="en"', "").replace(' class="untranslated"', "")  # noqa: E731
+    assert [strip(n.html) for n in translated.sections[0].body if hasattr(n, "html")] == [n.html for n in block.sections[0].body if hasattr(n, "html")]
