@@ -115,7 +115,7 @@ def environment() -> Environment:
     env.filters.update(
         scoped=scoped, anchor=anchor, clock=agenda.clock, time_of_day=agenda.time_of_day,
         duration=agenda.duration_text, letter=letter, language=language_name, direction=direction,
-        answer=answer, long_date=long_date, hours=hours_text,
+        answer=answer, long_date=long_date, hours=hours_text, plural=plural,
     )
     env.globals.update(
         block_agenda=agenda.block_agenda, scramble=scramble, scale=SCALES.get, modes=Mode,
@@ -251,4 +251,9 @@ def long_date(day: date) -> str:
 
 
 def hours_text(hours: float) -> str:
-    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"
+    return plural(hours, "hour")
+
+
+def plural(count: float, noun: str) -> str:
+    """'1 question', '7 questions': English only, like every printed label until packs are localised."""
+    return f"{count:g} {noun}" if count == 1 else f"{count:g} {noun}s"
