@@ -147,7 +147,13 @@ def latest_answers(attempt: Attempt) -> dict[str, Answer]:
 
 # -- writing -------------------------------------------------------------------------------
 def claim(db: Session, user_id: int, client_id: str) -> bool:
-    """Record a request's client id; False when it was recorded before (a double submit)."""
+    """Record a request's client id; False when it was recorded before (a double submit).
+
+    It locks the learner's row first, so one learner's requests (two tabs, a retry racing the
+    original) run one after another on PostgreSQL as BEGIN IMMEDIATE makes them on SQLite, and
+    attempt numbers and limits are read after the previous request committed.
+    """
+    db.execute(select(User.id).where(User.id == user_id).with_for_update())
     if db.get(Submission, client_id) is not None:
         return False
     try:
