@@ -15,7 +15,7 @@ from blocks.syntax.attributes import ID_PATTERN
 
 COURSE_FILE = "course.yaml"
 BLOCK_FILE = "block.md"
-COURSE_KEYS = {"id", "title", "summary", "blocks", "order", "languages", "audience", "public"}
+COURSE_KEYS = {"id", "title", "summary", "blocks", "order", "languages", "audience", "public", "translations"}
 
 
 @dataclass
@@ -62,6 +62,7 @@ class Loader:
             blocks=tuple(blocks), path=folder.resolve(), order=str(data.get("order", "any")),
             languages=tuple(str(lang) for lang in data.get("languages", ["en"])),
             audience=tuple(str(a) for a in data.get("audience", [])), public=bool(data.get("public", False)),
+            translations={str(lang): {k: str(v).strip() for k, v in texts.items()} for lang, texts in (data.get("translations") or {}).items()},
         )
 
     def _course_yaml(self, path: Path) -> dict[str, Any] | None:
@@ -94,6 +95,10 @@ class Loader:
             ok = False
         if data.get("order", "any") not in ("any", "sequential"):
             self.report.error(path, _key_line(path, "order"), "bad-value", f"order must be 'any' or 'sequential', not {data['order']!r}")
+        translations = data.get("translations") or {}
+        if not isinstance(translations, dict) or not all(isinstance(t, dict) and set(t) <= {"title", "summary"} for t in translations.values()):
+            self.report.error(path, _key_line(path, "translations"), "bad-value", "translations maps a language to its title and summary, like {mk: {title: ..., summary: ...}}")
+            data["translations"] = {}
         for lang in data.get("languages") or []:
             if not LANG_PATTERN.match(str(lang)) or str(lang) in _MISTAKEN_LANGS:
                 self.report.error(path, _key_line(path, "languages"), "bad-lang", f"{lang!r} is not a BCP 47 language code (Ukrainian is 'uk', not 'ua')")

@@ -269,6 +269,13 @@ class Course:
     languages: tuple[str, ...] = ("en",)
     audience: tuple[str, ...] = ()
     public: bool = False
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+
+    def title_in(self, lang: str) -> str:
+        return self.translations.get(lang, {}).get("title") or self.title
+
+    def summary_in(self, lang: str) -> str:
+        return self.translations.get(lang, {}).get("summary") or self.summary
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from blocks.l10n import translated_block
 from blocks.load import Loader, find_courses
 from blocks.model import Block, Course, Report
 from blocks.validate import check_block, check_course
@@ -28,6 +29,7 @@ class ContentStore:
     reload: bool = True
     courses: dict[str, Course] = field(default_factory=dict)
     problems: dict[str, Report] = field(default_factory=dict)
+    _translated: dict[tuple[str, str, str], Block] = field(default_factory=dict)
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -45,6 +47,7 @@ class ContentStore:
                 self._load()
 
     def _load(self) -> None:
+        self._translated = {}
         problems: dict[str, Report] = {}
         for folder in find_courses(self.root):
             loader = Loader()
@@ -68,6 +71,15 @@ class ContentStore:
         course = self.course(course_id)
         block = course.block(block_id) if course else None
         return (course, block) if course and block else None
+
+    def in_language(self, course: Course, block: Block, lang: str) -> Block:
+        """The block in `lang` when the course offers it, unit by unit; else the source."""
+        if lang == block.lang or lang not in course.languages:
+            return block
+        key = (course.id, block.id, lang)
+        if key not in self._translated:
+            self._translated[key] = translated_block(block, lang)[0]
+        return self._translated[key]
 
     def all(self) -> list[Course]:
         self.refresh()

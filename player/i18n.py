@@ -30,4 +30,5 @@ def direction(lang: str) -> str:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, get_locale=get_locale)
+    app.context_processor(lambda: {"lang": str(get_locale())})
     app.jinja_env.filters.update(interface_html=interface_html)

@@ -10,7 +10,7 @@ from player.access import allow
 from player.auth import current_user
 from player.content import store
 from player.progress import course_completed, course_states
-from player.views.common import learner_id, visible_course
+from player.views.common import learner_id, localised_blocks, visible_course
 
 bp = Blueprint("catalog", __name__)
 
@@ -31,7 +31,10 @@ def course(course_id: str) -> str:
     """A course: its blocks and the learner's state in each."""
     found = visible_course(course_id)
     statuses = course_states(db.session(), learner_id(), found)
-    return render_template("course.html", course=found, statuses=statuses, completed=course_completed(statuses))
+    return render_template(
+        "course.html", course=found, blocks=localised_blocks(found), statuses=statuses,
+        completed=course_completed(statuses),
+    )
 
 
 @bp.get("/healthz")

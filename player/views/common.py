@@ -6,6 +6,7 @@ import random
 import uuid
 
 from flask import abort
+from flask_babel import get_locale
 
 from blocks.model import Block, Course, Section
 from player import db
@@ -29,11 +30,18 @@ def visible_course(course_id: str) -> Course:
 
 
 def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
+    """The course and the block in the learner's language (same ids and answers as the source)."""
     course = visible_course(course_id)
     block = course.block(block_id)
     if block is None:
         abort(404)
-    return course, block
+    return course, store().in_language(course, block, str(get_locale()))
+
+
+def localised_blocks(course: Course) -> dict[str, Block]:
+    """Every block of a course in the learner's language, for pages that list them."""
+    lang = str(get_locale())
+    return {block.id: store().in_language(course, block, lang) for block in course.blocks}
 
 
 def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:

@@ -1,0 +1,73 @@
+"""The player serves each unit in the learner's language, falls back per unit, shares progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from blocks.l10n import catalogue_path, extract_units, update_catalogue
+from blocks.load import Loader
+from player import db
+from player.models import Attempt
+from tests.conftest import COURSES, post, sign_up
+from tests.player.helpers import quiz_form
+
+BASE = "/courses/sample/every-construct"
+UK = {
+    "Getting started": "Початок роботи",
+    "A table, as GFM writes it:": "Таблиця у форматі GFM:",
+    "The European child helpline number is [[116 111|116111]].": "Європейський номер дитячої лінії допомоги — [[116 111|116111]].",
+    "Which first step builds trust with a family that has just arrived?": "Який перший крок будує довіру з родиною, що щойно прибула?",
+}
+
+
+@pytest.fixture
+def courses_dir(tmp_courses: Path) -> Path:
+    course_file = tmp_courses / "sample" / "course.yaml"
+    text = course_file.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, uk]")
+    course_file.write_text(text + "translations:\n  uk: {title: Зразок курсу}\n", encoding="utf-8")
+    block = Loader().block(tmp_courses / "sample" / "every-construct")
+    update_catalogue(block, extract_units(block.path.read_text(encoding="utf-8"), block.path), "uk")
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        entry.msgstr = UK.get(entry.msgid, "")
+    catalogue.save(str(path))
+    return tmp_courses
+
+
+def test_a_step_in_ukrainian_with_fallback_marked(client: FlaskClient) -> None:
+    sign_up(client)
+    page = client.get(f"{BASE}/start?lang=uk").get_data(as_text=True)
+    assert "Початок роботи" in page and "Таблиця у форматі GFM:" in page
+    assert 'lang="uk"' in page
+    assert 'lang="en" class="untranslated"' in page  # a fallback unit, marked
+    assert "% перекладено" in page or "translated" in page  # the coverage notice
+    assert "Зразок курсу" in client.get("/courses/sample/?lang=uk").get_data(as_text=True)
+
+
+def test_english_learners_see_the_source(client: FlaskClient) -> None:
+    sign_up(client)
+    page = client.get(f"{BASE}/start?lang=en").get_data(as_text=True)
+    assert "Getting started" in page and "untranslated" not in page
+
+
+def test_progress_is_shared_across_languages(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    quiz = Loader().block(COURSES / "sample" / "every-construct").quizzes[0]
+    step = "check"
+    page = client.get(f"{BASE}/{step}?lang=uk").get_data(as_text=True)
+    assert "Який перший крок" in page
+    client_id = page.split('name="client_id" value="')[1].split('"')[0]
+    response = post(client, f"{BASE}/{step}/quiz/{quiz.id}", {"client_id": client_id, "action": "submit", **quiz_form(quiz, right=True)})
+    assert response.location.endswith("/attempts/1")
+    english = client.get(f"{BASE}/{step}?lang=en").get_data(as_text=True)
+    assert "Attempt 1: 100%" in english and "Best score: 100%" in english
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt)).one()
+        assert attempt.percent == 100.0
