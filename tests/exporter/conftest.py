@@ -6,7 +6,6 @@ the bundled core-blocks pack is rendered once per session.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,20 +21,6 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     root = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("COURSEPACK_CACHE", str(root))
     return root
-
-
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    return write_course(tmp_path, [ENGLISH])
-
-
-@pytest.fixture
-def export(tmp_path: Path) -> Callable[..., Pdf]:
-    """Export a course folder for real and open the PDF."""
-    def run(folder: Path, **options: object) -> Pdf:
-        result = build_pack(PackRequest(folder, issued=ISSUED, **options), cache=PackCache(tmp_path / "cache"))  # type: ignore[arg-type]
-        return Pdf(result.path.read_bytes())
-    return run
 
 
 @pytest.fixture(scope="session")

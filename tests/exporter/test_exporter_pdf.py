@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
-from tests.exporter.helpers import ENGLISH, UKRAINIAN, Pdf, write_course
+import pytest
+
+from exporter.cache import PackCache
+from exporter.pack import PackRequest, build_pack
+from tests.exporter.helpers import ISSUED, UKRAINIAN, Pdf, write_course
 
 
 def test_trainer_pack_prints_notes_keys_feedback_and_explanations(tiny_packs: dict[str, Pdf]) -> None:
@@ -76,14 +78,24 @@ def test_running_header_names_the_block(tiny_packs: dict[str, Pdf]) -> None:
     assert section_page.startswith("First contact") and "Trainer pack" in section_page
 
 
-def test_ukrainian_block_prints_extractable_cyrillic(export: Callable[..., Pdf], tmp_path: Path) -> None:
-    pdf = export(write_course(tmp_path, [UKRAINIAN]), participant=True)
-    assert pdf.lang == "uk"
+@pytest.fixture(scope="module")
+def ukrainian(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
+    """The participant pack of a block written in Ukrainian."""
+    root = tmp_path_factory.mktemp("uk")
+    result = build_pack(PackRequest(write_course(root, [UKRAINIAN]), participant=True, issued=ISSUED), cache=PackCache(root / "cache"))
+    return Pdf(result.path.read_bytes())
+
+
+def test_ukrainian_block_prints_extractable_cyrillic(ukrainian: Pdf) -> None:
+    assert ukrainian.lang == "uk"
     for text in ("Перший контакт", "Розкажіть партнерові, звідки походить ваше ім'я.", "Який перший крок будує довіру?"):
-        assert text in pdf.text
-    assert "Перший контакт" in pdf.bookmarks
+        assert text in ukrainian.text
+    assert "Перший контакт" in ukrainian.bookmarks
 
 
-def test_lang_equal_to_the_source_language_exports(export: Callable[..., Pdf], tmp_path: Path) -> None:
-    pdf = export(write_course(tmp_path, [ENGLISH]), lang="en", participant=True)
-    assert "First contact" in pdf.text
+def test_text_is_set_in_the_installed_dejavu_fonts(ukrainian: Pdf) -> None:
+    """fonts.css asks fontconfig for DejaVu; a silent fallback to another family would show here."""
+    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in ukrainian.reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all(name.startswith("DejaVu-Sans") for name in fonts), fonts
+    assert {"DejaVu-Sans", "DejaVu-Sans-Bold", "DejaVu-Sans-Semi-Condensed"} <= fonts
