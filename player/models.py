@@ -5,7 +5,7 @@ quiz, question, block version), never copied in, so editing a block never rewrit
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from player.db import Base
 
 ROLES = ("learner", "trainer", "admin")
+COHORT_MODES = ("face-to-face", "self-paced")
 
 
 def utcnow() -> datetime:
@@ -65,6 +66,9 @@ class Cohort(Base):
     join_code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_token(6))
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mode: Mapped[str] = mapped_column(String(20), default="self-paced", server_default="self-paced")  # COHORT_MODES
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
 
 
 class Membership(Base):
@@ -75,6 +79,20 @@ class Membership(Base):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    """The digital attendance sheet: who attended which block of a face-to-face cohort, and when."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", "block_id", "session_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    block_id: Mapped[str] = mapped_column(String(100))
+    session_date: Mapped[date] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class BlockProgress(Base):
