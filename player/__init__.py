@@ -15,7 +15,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from player import access, auth, content, db, errors, i18n, security, templating
     from player.config import finalise, from_environment
-    from player.views import account, catalog, certificates, learn, preview, quiz, trainer
+    from player.views import account, catalog, certificates, data, learn, preview, quiz, trainer
 
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(config or {})
@@ -28,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, learn.bp, quiz.bp, account.bp, certificates.bp, preview.bp, trainer.bp):
+    for blueprint in (catalog.bp, learn.bp, quiz.bp, account.bp, certificates.bp, preview.bp, trainer.bp, data.bp):
         app.register_blueprint(blueprint)
     access.init_app(app)
     return app

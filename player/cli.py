@@ -129,3 +129,21 @@ def user_create(email: str, role: str, name: str, password: str, database: str |
 main.add_command(export)
 
 main.add_command(translate)
+
+
+@db.command("purge")
+@click.option("--reflection-days", type=click.IntRange(min=0), envvar="COURSEPACK_REFLECTION_RETENTION_DAYS",
+              help="Delete reflections older than this many days [env COURSEPACK_REFLECTION_RETENTION_DAYS; default: keep them].")
+@click.option("--guest-days", type=click.IntRange(min=1), default=30, show_default=True, envvar="COURSEPACK_GUEST_RETENTION_DAYS",
+              help="Delete guests (never signed up) created and last seen more than this many days ago [env COURSEPACK_GUEST_RETENTION_DAYS].")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def db_purge(reflection_days: int | None, guest_days: int, database: str | None) -> None:
+    """Apply the retention settings: old reflections and abandoned guests go (run it daily)."""
+    from player import db as database_module
+    from player.data_rights import purge
+
+    app = _app(database)
+    with app.app_context(), database_module.writing() as write:
+        purged = purge(write, reflection_days, guest_days)
+    kept = "" if reflection_days is not None else " (reflections are kept: no retention period is set)"
+    click.echo(f"deleted {purged.reflections} reflection(s) and {purged.guests} guest(s){kept}", err=True)
