@@ -79,7 +79,7 @@ def _inputs(course: Path) -> Iterator[tuple[str, Path]]:
             yield f"block{index}/{path.relative_to(folder)}", path
     for root in CODE:
         for path in _files(root):
-            if path.suffix in (".py", ".j2", ".css", ".conf"):
+            if path.suffix in (".py", ".j2", ".css"):
                 yield f"{root.name}/{path.relative_to(root)}", path
 
 

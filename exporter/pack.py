@@ -155,16 +155,16 @@ def load_valid_course(folder: Path) -> Course:
 
 def select_blocks(course: Course, wanted: Sequence[str], lang: str | None) -> list[Block]:
     """The blocks asked for, in the order asked, each available in the language asked."""
-    unknown = [ident for ident in wanted if course.block(ident) is None]
+    by_id = {block.id: block for block in course.blocks}
+    unknown = [ident for ident in wanted if ident not in by_id]
     if unknown:
-        known = ", ".join(block.id for block in course.blocks)
-        raise ExportError(f"course {course.id!r} has no block {', '.join(map(repr, unknown))}; its blocks are: {known}")
-    chosen = [course.block(ident) for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
-    untranslated = [block for block in chosen if lang and block.lang != lang]  # type: ignore[union-attr]
+        raise ExportError(f"course {course.id!r} has no block {', '.join(map(repr, unknown))}; its blocks are: {', '.join(by_id)}")
+    chosen = [by_id[ident] for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
+    untranslated = [block for block in chosen if lang and block.lang != lang]
     if untranslated:
         names = ", ".join(f"{block.id} (written in {block.lang})" for block in untranslated)
         raise ExportError(f"no translation into {lang!r} exists yet for: {names}. Export without --lang to print each block in its source language.")
-    return chosen  # type: ignore[return-value]
+    return chosen
 
 
 def find_course(name: str, courses: Path) -> Path:
