@@ -74,7 +74,7 @@ def test_sign_up_take_block_resume_and_get_certificate(page: Page, live_server: 
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Get your certificate").click()
     download = download_info.value
-    pdf = PdfReader(io.BytesIO(open(download.path(), "rb").read()))
+    pdf = PdfReader(io.BytesIO(download.path().read_bytes()))
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Ana Browser" in text and BLOCK.title in text
 
