@@ -102,14 +102,25 @@ class Grid:
         return sum(row.states[block_id] in states for row in self.rows)
 
 
+def _states(db: Session, course_id: str, user_ids: Select | list[int]) -> dict[tuple[int, str], State]:
+    """(learner, block) -> state for every block a learner started; one query."""
+    stamps = db.execute(
+        select(BlockProgress.user_id, BlockProgress.block_id, BlockProgress.completed_at, BlockProgress.passed_at)
+        .where(BlockProgress.course_id == course_id, BlockProgress.user_id.in_(user_ids))
+    )
+    return {(r.user_id, r.block_id): state_of(True, r.completed_at, r.passed_at) for r in stamps}
+
+
+def learner_states(db: Session, user_id: int, course: Course) -> dict[str, State]:
+    """One learner's state in each block, as the cohort grid shows it."""
+    found = _states(db, course.id, [user_id])
+    return {b.id: found.get((user_id, b.id), State.NOT_STARTED) for b in course.blocks}
+
+
 def cohort_grid(db: Session, cohort: Cohort, course: Course) -> Grid:
     """Learners by blocks, each cell a state; three queries."""
     learners = members(db, cohort.id)
-    stamps = db.execute(
-        select(BlockProgress.user_id, BlockProgress.block_id, BlockProgress.completed_at, BlockProgress.passed_at)
-        .where(BlockProgress.course_id == course.id, BlockProgress.user_id.in_(_member_ids(cohort.id)))
-    )
-    found = {(r.user_id, r.block_id): state_of(True, r.completed_at, r.passed_at) for r in stamps}
+    found = _states(db, course.id, _member_ids(cohort.id))
     sessions = dict(db.execute(
         select(Attendance.user_id, func.count()).where(Attendance.cohort_id == cohort.id).group_by(Attendance.user_id)
     ).all())

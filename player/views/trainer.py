@@ -151,7 +151,8 @@ def learner(cohort_id: int, user_id: int) -> str:
     ).all()
     return render_template(
         "trainer/learner.html", cohort=cohort_, course=course, person=person,
-        statuses=course_states(session, user_id, course), latest_answers=latest_answers,
+        states=reports.learner_states(session, user_id, course), statuses=course_states(session, user_id, course),
+        latest_answers=latest_answers,
         reflections=[(r, _survey_question(course, r)) for r in shared if "text" in r.response],
         describe=tables.describe_response, state_label=tables.state_label,
     )

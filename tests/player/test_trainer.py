@@ -132,6 +132,8 @@ def test_the_drill_down_shows_attempts_answers_and_only_shared_reflections(app: 
     seeded = seed(app)
     sign_in_as(app, client, seeded.trainer_id)
     page = client.get(f"/trainer/cohorts/{seeded.cohort_id}/learners/{seeded.ana}").get_data(as_text=True)
+    assert 'Becoming resilient to stress and trauma: <span class="state state-passed">Passed</span>' in page  # as on the grid
+    assert 'The impact of stress on frontline workers: <span class="state state-completed">Completed</span>' in page
     assert "Attempt 1: 50.0%" in page and "Attempt 2: 50.0%" in page
     assert "A. Resilient workers do not feel sad or angry after hard cases." in page  # her first answer, in words
     assert "Shared: the breathing exercise helped." in page

@@ -38,7 +38,7 @@ def new_user(app: Flask, email: str, role: str = "learner", name: str = "") -> i
 
 
 class _Tables(HTMLParser):
-    """The cells of every report table on a page, by the table's name (its section's id)."""
+    """The cells of every report table on a page, by the table's name (its section's data-table)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,8 +49,8 @@ class _Tables(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "section" and (found.get("aria-labelledby") or "").startswith("table-"):
-            self._name = found["aria-labelledby"].removeprefix("table-")  # type: ignore[union-attr]
+        if tag == "section" and found.get("data-table"):
+            self._name = found["data-table"]
             self.tables[self._name] = []
         elif tag == "tr" and self._name:
             self._row = []
