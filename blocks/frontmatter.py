@@ -22,6 +22,8 @@ _FALLBACKS: dict[str, Any] = {
     "id": "unnamed", "title": "", "lang": "en", "version": 1, "duration": 0, "summary": "", "outcomes": (),
 }
 _MISTAKEN_LANGS = {"ua": "uk", "gr": "el", "cz": "cs", "dk": "da", "se": "sv", "al": "sq", "rs": "sr"}
+# libyaml's safe loader when PyYAML has it: the same documents, about ten times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FrontMatter:
@@ -43,7 +45,7 @@ class FrontMatter:
     def read(self) -> dict[str, Any] | None:
         """The checked values, or None when the front matter cannot describe a block."""
         try:
-            data = yaml.safe_load(self.text) or {}
+            data = yaml.load(self.text, Loader=_SAFE_LOADER) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = self.first_line + 1 + (mark.line if mark else 0)
