@@ -82,6 +82,10 @@ class QuestionBuilder:
             elif wanted and child.type == wanted and answer_list is None:
                 answer_list = child
             else:
+                if answer_list is not None:
+                    # It would join the stem, which reaches the browser: a second task list or
+                    # unindented feedback there gives the answer away before the learner submits.
+                    self.error("content-after-answers", "has content after its list of answers, which would be shown in the stem; move it above the answers, or indent feedback under its option ('  > ...')", _line_of(child))
                 stem.append(child)
         if wanted and answer_list is None:
             kind = "an ordered list (1. 2. 3.)" if wanted == "ordered_list" else "a list"
