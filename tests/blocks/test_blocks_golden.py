@@ -74,3 +74,12 @@ def test_no_orphan_expected_files() -> None:
     expected = [*FIXTURES.glob("*.model.json"), *FIXTURES.glob("*.html")]
     orphans = [p.name for p in expected if p.name.split(".")[0] not in stems]
     assert orphans == []
+
+
+def test_facilitator_notes_stay_out_of_what_learners_get(validate_file) -> None:
+    block, _ = validate_file(FIXTURES / "facilitator.md")
+    assert block is not None
+    activity = block.activities[0]
+    assert "Model the activity first" in activity.facilitator_html
+    assert "Model the activity first" not in activity.learner_html
+    assert "Say your name and one hope" in activity.learner_html
