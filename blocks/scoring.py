@@ -43,9 +43,13 @@ class Score:
         return self.max_points > 0 and math.isclose(self.points, self.max_points)
 
 
+# Keyboards type the Ukrainian apostrophe (a letter there) as ', ’ or ʼ: all count as one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+
+
 def normalise_text(text: str) -> str:
-    """Trim, collapse spaces, case-fold, Unicode NFC: how text gaps are compared."""
-    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text.strip()).casefold())
+    """Trim, collapse spaces, case-fold, Unicode NFC, one apostrophe: how text gaps are compared."""
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text.strip()).casefold()).translate(_APOSTROPHES)
 
 
 def parse_number(text: str) -> float | None:

@@ -94,6 +94,8 @@ def test_multiple_partial_credit(choices: list[int], expected: float) -> None:
     ("cafe\u0301", "CAFÉ"),                                    # composed matches decomposed
     ("straße", "STRASSE"),                                     # case-folding, not lower()
     ("116 111|116111", "116111"),
+    ("п'ять", "п’ять"),                                        # Ukrainian apostrophe, any keyboard
+    ("п’ять", "пʼять"),
 ])
 def test_text_gap_matches_after_normalising(accepted: str, answer: str) -> None:
     assert gap_matches(gap(accepted), answer)
@@ -105,6 +107,7 @@ def test_text_gap_matches_after_normalising(accepted: str, answer: str) -> None:
     ("café", "cafe"),
     ("interpreter", "interpreters"),
     ("interpreter", ""),
+    ("п'ять", "пять"),                                         # the apostrophe still counts
 ])
 def test_text_gap_refuses_other_words(accepted: str, answer: str) -> None:
     assert not gap_matches(gap(accepted), answer)
