@@ -22,7 +22,7 @@ SAMPLE = ROOT / "courses" / "sample"
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
     target = tmp_path / "sample"
-    shutil.copytree(SAMPLE, target)
+    shutil.copytree(SAMPLE, target, ignore=shutil.ignore_patterns("locales"))  # start untranslated
     yaml = target / "course.yaml"
     yaml.write_text(yaml.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, uk]"), encoding="utf-8")
     return target
