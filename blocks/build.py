@@ -83,7 +83,8 @@ class BlockBuilder:
         extra: dict = {}
         if translation is not None:
             translate = translator(translation)
-            extra = {"lang": translation.lang, "source_lang": front["lang"], "coverage": translation.coverage}
+            extra = {"lang": translation.lang, "source_lang": front["lang"], "coverage": translation.coverage,
+                     "translation_status": translation.status}
             front = translate_front_matter(front, translate)
             apply_to_tokens(self.md, tokens, translate, front["lang"])
         links = self._scan_inline(tokens)

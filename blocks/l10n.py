@@ -46,11 +46,15 @@ class Unit:
     comment: str = ""
 
 
+STATUS_HEADER = "X-Coursepack-Translation-Status"  # draft until a native-speaking expert sets "reviewed"
+
+
 @dataclass
 class Translation:
     """What a catalogue gives a block: usable translations, and what is still missing."""
 
     lang: str
+    status: str = "draft"
     texts: dict[tuple[str, str], str] = field(default_factory=dict)
     missing: list[Unit] = field(default_factory=list)
     used: list[Unit] = field(default_factory=list)
@@ -174,6 +178,7 @@ def load_translation(block_path: Path, lang: str, units: list[Unit]) -> Translat
     if path.is_file():
         catalogue = polib.pofile(str(path), wrapwidth=0)
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
+        result.status = catalogue.metadata.get(STATUS_HEADER, "draft")
     for unit in units:
         entry = entries.get((unit.context, unit.source))
         if entry is None or not entry.msgstr or entry.fuzzy or unit_problem(unit.source, entry.msgstr):
@@ -188,6 +193,7 @@ def _header(catalogue: polib.POFile, block_id: str, version: int, source_lang: s
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
     catalogue.metadata.setdefault("POT-Creation-Date", now)
     catalogue.metadata.setdefault("Language-Team", "draft translation, awaiting review by a native-speaking subject expert")
+    catalogue.metadata.setdefault(STATUS_HEADER, "draft")
     catalogue.metadata.update({
         "Project-Id-Version": f"{block_id} {version}",
         "PO-Revision-Date": catalogue.metadata.get("PO-Revision-Date", now),

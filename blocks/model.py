@@ -230,6 +230,7 @@ class Block:
     links: tuple[Link, ...] = ()
     source_lang: str = ""  # set on a translated block: the language it falls back to
     coverage: float = 1.0  # share of units translated, for a translated block
+    translation_status: str = ""  # "draft" or "reviewed", from the catalogue's header
 
     @property
     def folder(self) -> Path:

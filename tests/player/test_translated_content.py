@@ -47,7 +47,8 @@ def test_a_step_in_ukrainian_with_fallback_marked(client: FlaskClient) -> None:
     assert "Початок роботи" in page and "Таблиця у форматі GFM:" in page
     assert 'lang="uk"' in page
     assert 'lang="en" class="untranslated"' in page  # a fallback unit, marked
-    assert "% перекладено" in page or "translated" in page  # the coverage notice
+    assert 'class="note coverage"' in page  # the coverage notice
+    assert 'class="note draft"' in page  # catalogues are drafts until a reviewer says otherwise
     assert "Зразок курсу" in client.get("/courses/sample/?lang=uk").get_data(as_text=True)
 
 
@@ -71,3 +72,12 @@ def test_progress_is_shared_across_languages(app: Flask, client: FlaskClient) ->
     with app.app_context():
         attempt = db.session().scalars(select(Attempt)).one()
         assert attempt.percent == 100.0
+
+
+def test_a_reviewed_catalogue_drops_the_draft_notice(client: FlaskClient, courses_dir: Path) -> None:
+    path = catalogue_path(courses_dir / "sample" / "every-construct" / "block.md", "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    catalogue.metadata["X-Coursepack-Translation-Status"] = "reviewed"
+    catalogue.save(str(path))
+    sign_up(client)
+    assert 'class="note draft"' not in client.get(f"{BASE}/start?lang=uk").get_data(as_text=True)
