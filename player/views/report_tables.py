@@ -18,11 +18,16 @@ from player.progress import State
 from player.tables import Row, Table
 
 
-def state_label(state: State) -> str:
+def state_labels() -> dict[State, str]:
+    """Each state's label in the interface language: looked up once per table, not per cell."""
     return {
         State.PASSED: _("Passed"), State.COMPLETED: _("Completed"),
         State.IN_PROGRESS: _("In progress"), State.NOT_STARTED: _("Not started"),
-    }[state]
+    }
+
+
+def state_label(state: State) -> str:
+    return state_labels()[state]
 
 
 def plain(html: str) -> str:
@@ -36,10 +41,11 @@ def option_label(question: Question, index: int) -> str:
 
 def grid_table(grid: reports.Grid) -> Table:
     finished = (State.COMPLETED, State.PASSED)
+    label = state_labels()
     rows = tuple(
         Row(
             (r.learner.label, r.learner.email, r.learner.organisation,
-             *(state_label(r.states[b.id]) for b in grid.blocks), r.completed, r.sessions),
+             *(label[r.states[b.id]] for b in grid.blocks), r.completed, r.sessions),
             key=r.learner.id,
             classes=("", "", "", *(f"state state-{r.states[b.id]}" for b in grid.blocks), "", ""),
         )
