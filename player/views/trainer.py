@@ -284,7 +284,16 @@ def join_page(code: str) -> str:
     user = current_user()
     signed_in = user is not None and not user.is_guest
     member = signed_in and is_member(db.session(), cohort_.id, user.id)  # type: ignore[union-attr]
-    return render_template("trainer/join.html", cohort=cohort_, course=course, signed_in=signed_in, member=member)
+    return render_template(
+        "trainer/join.html", cohort=cohort_, course=course, signed_in=signed_in, member=member,
+        course_url=_course_url(cohort_),
+    )
+
+
+def _course_url(cohort_: Cohort) -> str:
+    """The cohort's course, in the cohort's language where the interface has it."""
+    lang = {"lang": cohort_.lang} if cohort_.lang in LANGUAGES else {}
+    return url_for("catalog.course", course_id=cohort_.course_id, **lang)
 
 
 @bp.post("/join/<code>")
@@ -295,8 +304,7 @@ def join(code: str) -> Response:
         if cohort_ is None or store().course(cohort_.course_id) is None:
             abort(404)
         joined = join_cohort(write, cohort_, _user().id)
-        name, course_id, lang = cohort_.name, cohort_.course_id, cohort_.lang
+        name, target = cohort_.name, _course_url(cohort_)
     if joined:
         flash(_("You joined %(name)s.", name=name), "success")
-    lang_arg = {"lang": lang} if lang in LANGUAGES else {}
-    return redirect(url_for("catalog.course", course_id=course_id, **lang_arg))
+    return redirect(target)
