@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 Value = str | int | float | None
 
@@ -32,7 +32,6 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
     footer: tuple[Row, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     def all_rows(self) -> tuple[Row, ...]:
         return self.rows + self.footer
