@@ -24,6 +24,7 @@ from blocks.parser import shared_parser
 from blocks.questions import QuestionBuilder
 from blocks.syntax.attributes import ID_PATTERN, Attributes
 from blocks.syntax.containers import CONTAINER
+from blocks.wording import article
 
 # Which attributes each container takes (besides #id), and which containers may stand where.
 ATTRIBUTES: dict[str, frozenset[str]] = {
@@ -172,7 +173,7 @@ class BlockBuilder:
         if node.type == "paragraph" and _STRAY_FENCE.match(_inline_source(node)):
             self.error(_line(node), "stray-fence", "this ':::' line closes no container; a container that holds others needs a longer fence than those inside it (::::quiz around :::question)")
         if node.type == "heading" and node.tag == "h2" and parent != "section":
-            self.error(_line(node), "heading-in-container", f"a section heading inside a {parent}: close the {parent} with its fence before the heading")
+            self.error(_line(node), "heading-in-container", f"a section heading inside {article(parent)}: close the {parent} with its fence before the heading")
 
     def container(self, node: SyntaxTreeNode, parent: str) -> Node | None:
         line = _line(node)
@@ -183,9 +184,11 @@ class BlockBuilder:
             self.error(line, "unknown-container", f"unknown container ':::{kind}'; known containers are {', '.join(ATTRIBUTES)}")
             return None
         if kind not in ALLOWED_INSIDE.get(parent, frozenset()):
-            where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside a {parent}")
-            self.error(line, "misplaced-container", f"a {kind} cannot stand {where}")
+            where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside {article(parent)}")
+            self.error(line, "misplaced-container", f"{article(kind)} cannot stand {where}")
             return None
+        if not node.nester_tokens.closing.markup:
+            self.error(line, "unclosed-container", f"this ':::{kind}' is never closed; add a line of at least {len(opening.markup)} colons where it ends")
         if not self._check_attributes(kind, attrs, line):
             return None
         return getattr(self, f"render_{kind}")(node, attrs, line)
@@ -199,10 +202,10 @@ class BlockBuilder:
             known = ", ".join(sorted(ATTRIBUTES[kind])) or "none"
             self.error(line, "unknown-attribute", f"{kind} has no attribute {key!r} (it takes: {known})")
         if kind in NEEDS_ID and not attrs.id:
-            self.error(line, "missing-id", f"a {kind} needs an id: ':::{kind} {{#some-id ...}}'")
+            self.error(line, "missing-id", f"{article(kind)} needs an id: ':::{kind} {{#some-id ...}}'")
             return False
         if attrs.id and kind not in NEEDS_ID:
-            self.error(line, "unknown-attribute", f"a {kind} takes no id")
+            self.error(line, "unknown-attribute", f"{article(kind)} takes no id")
         if attrs.id and not ID_PATTERN.match(attrs.id):
             self.error(line, "bad-id", f"id {attrs.id!r} must use lower-case letters, digits and hyphens")
         return True

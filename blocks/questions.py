@@ -10,6 +10,7 @@ from blocks.html import render_inline, render_tokens
 from blocks.model import SCALES, Gap, Markup, Option, Pair, Question, QuestionType
 from blocks.syntax.attributes import Attributes
 from blocks.syntax.containers import CONTAINER
+from blocks.wording import article
 
 if TYPE_CHECKING:
     from blocks.build import BlockBuilder
@@ -50,7 +51,7 @@ class QuestionBuilder:
         return Question(
             id=self.attrs.id, type=qtype, stem_html=stem_html, line=self.line,
             points=self.owner.integer(self.attrs, "points", self.line, 1, minimum=1) or 1,
-            partial=self.owner.boolean(self.attrs, "partial", self.line, False),
+            partial=self._partial(qtype),
             hints=tuple(hints), explanation_html=explanation,
             scale=self._scale(qtype), share=self._share(qtype), **values,
         )
@@ -59,7 +60,7 @@ class QuestionBuilder:
         parent = self.node.parent
         kind = parent.nester_tokens.opening.meta.get("kind") if parent and parent.type == CONTAINER else ""
         if kind == "survey" and qtype.scored:
-            self.error("scored-in-survey", f"a {qtype} question is scored; put it in a quiz, or use likert or reflection in a survey")
+            self.error("scored-in-survey", f"{article(str(qtype))} question is scored; put it in a quiz, or use likert or reflection in a survey")
         if kind == "quiz" and qtype == QuestionType.LIKERT:
             self.error("likert-in-quiz", "likert questions belong in a survey, not a quiz")
 
@@ -89,7 +90,7 @@ class QuestionBuilder:
                 stem.append(child)
         if wanted and answer_list is None:
             kind = "an ordered list (1. 2. 3.)" if wanted == "ordered_list" else "a list"
-            self.error("missing-answers", f"a {qtype} question needs {kind} of answers after its stem")
+            self.error("missing-answers", f"{article(str(qtype))} question needs {kind} of answers after its stem")
         return stem, answer_list, hints, explanation
 
     def _stem(self, nodes: list[SyntaxTreeNode], qtype: QuestionType) -> str:
@@ -155,6 +156,12 @@ class QuestionBuilder:
     def _item_html(self, children: list[SyntaxTreeNode]) -> str:
         tokens = [t for child in children for t in child.to_tokens()]
         return render_tokens(self.owner.md, tokens).strip()
+
+    def _partial(self, qtype: QuestionType) -> bool:
+        if "partial" in self.attrs.values and qtype != QuestionType.MULTIPLE:
+            self.error("unknown-attribute", "only multiple-choice questions take partial= (other types score per gap, per pair, or all or nothing)")
+            return False
+        return self.owner.boolean(self.attrs, "partial", self.line, False)
 
     def _scale(self, qtype: QuestionType) -> str:
         if qtype != QuestionType.LIKERT:

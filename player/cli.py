@@ -14,6 +14,12 @@ from player.cli_export import export
 from player.cli_translate import translate
 
 
+def _relative(path: str) -> str:
+    """A path as the author would type it: relative to here when it is below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def default_courses() -> Path:
     return Path(os.environ.get("COURSEPACK_COURSES", "courses"))
 
@@ -40,7 +46,8 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         for diagnostic in report.sorted():
-            click.echo(str(diagnostic) if diagnostic.severity == "error" else f"{diagnostic} (warning)")
+            line = f"{_relative(diagnostic.path)}:{diagnostic.line}: {diagnostic.code}: {diagnostic.message}"
+            click.echo(line if diagnostic.severity == "error" else f"{line} (warning)")
         click.echo(f"checked {len(courses)} course(s), {blocks} block(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
     sys.exit(1 if report.errors else 0)
 
