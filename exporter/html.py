@@ -48,11 +48,15 @@ class PackPage:
 
     @property
     def title(self) -> str:
-        return self.blocks[0].title if len(self.blocks) == 1 else self.course.title
+        return self.blocks[0].title if len(self.blocks) == 1 else self.course.title_in(self.lang)
 
     @property
     def subtitle(self) -> str:
-        return self.course.title if len(self.blocks) == 1 else ""
+        return self.course.title_in(self.lang) if len(self.blocks) == 1 else ""
+
+    @property
+    def summary(self) -> str:
+        return self.blocks[0].summary if len(self.blocks) == 1 else self.course.summary_in(self.lang)
 
     @property
     def kind(self) -> str:
@@ -61,6 +65,15 @@ class PackPage:
     @property
     def languages(self) -> list[str]:
         return _unique(block.lang for block in self.blocks)
+
+    @property
+    def translated(self) -> list[Block]:
+        """The blocks printed from a translation rather than their source."""
+        return [block for block in self.blocks if block.source_lang]
+
+    @property
+    def incomplete(self) -> bool:
+        return any(block.coverage < 1 for block in self.translated)
 
     @property
     def licences(self) -> list[str]:

@@ -6,8 +6,9 @@ For the player (trainer downloads)::
     pdf: bytes = export_pack(course, blocks=["d-safeguarding"], participant=True)
 
 `course` is a loaded `blocks.model.Course` or the path of a course folder. `blocks` picks and
-orders blocks by id (default: all of them, in course order); `lang` must be the blocks' source
-language until translations exist; `participant=True` leaves out facilitator notes, answer keys,
+orders blocks by id (default: all of them, in course order); `lang` prints every block in that
+language from its PO catalogue (refused when quiz or facilitator units are missing, unless
+`allow_incomplete`); `participant=True` leaves out facilitator notes, answer keys,
 option feedback and explanations. It raises `ValidationFailed` (with `.report`) when the course
 has validation errors and `ExportError` for anything else a user must mend. For several packs
 at once (languages, or a trainer and a participant pack), `build_packs` renders them in parallel
@@ -34,9 +35,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
 
-from blocks.load import find_courses, is_course
+from blocks.l10n import Translation, catalogue_path, translated_block
+from blocks.load import CourseNotFound, is_course
+from blocks.load import find_course as locate_course
 from blocks.model import Block, Course, Report
 from blocks.validate import validate_paths
 from exporter.cache import PackCache, pack_key
@@ -138,7 +140,8 @@ def export_pack(course: Course | Path, *, blocks: Sequence[str] | None = None, l
 def prepare(request: PackRequest) -> Prepared:
     """Validate the course, pick its blocks and build the pack's HTML."""
     course = load_valid_course(request.course)
-    chosen = select_blocks(course, request.blocks, request.lang)
+    chosen = select_blocks(course, request.blocks, request.lang, participant=request.participant,
+                           allow_incomplete=request.allow_incomplete)
     html = pack_html(course, chosen, participant=request.participant, issued=request.issued)
     return Prepared(html, (course.path, *(block.folder for block in chosen)), course.path)
 
@@ -153,36 +156,46 @@ def load_valid_course(folder: Path) -> Course:
     return courses[0]
 
 
-def select_blocks(course: Course, wanted: Sequence[str], lang: str | None) -> list[Block]:
-    """The blocks asked for, in the order asked, each available in the language asked."""
-    by_id = {block.id: block for block in course.blocks}
-    unknown = [ident for ident in wanted if ident not in by_id]
+def select_blocks(course: Course, wanted: Sequence[str], lang: str | None, *,
+                  participant: bool = False, allow_incomplete: bool = False) -> list[Block]:
+    """The blocks asked for, in the order asked, each in the language asked.
+
+    A block is translated unit by unit from its catalogue. A trainer pack needs every quiz and
+    facilitator unit translated (a participant pack every quiz unit), or `allow_incomplete`,
+    in which case untranslated units print in the source language and the pack says how much.
+    """
+    unknown = [ident for ident in wanted if course.block(ident) is None]
     if unknown:
-        raise ExportError(f"course {course.id!r} has no block {', '.join(map(repr, unknown))}; its blocks are: {', '.join(by_id)}")
-    chosen = [by_id[ident] for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
-    untranslated = [block for block in chosen if lang and block.lang != lang]
-    if untranslated:
-        names = ", ".join(f"{block.id} (written in {block.lang})" for block in untranslated)
-        raise ExportError(f"no translation into {lang!r} exists yet for: {names}. Export without --lang to print each block in its source language.")
-    return chosen
+        known = ", ".join(block.id for block in course.blocks)
+        raise ExportError(f"course {course.id!r} has no block {', '.join(map(repr, unknown))}; its blocks are: {known}")
+    chosen = [course.block(ident) for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
+    if not lang:
+        return chosen  # type: ignore[return-value]
+    translated = [in_language(block, lang) for block in chosen]  # type: ignore[arg-type]
+    needed = ("quiz",) if participant else ("quiz", "facilitator")
+    short = [(block, translation.missing_in(*needed)) for block, translation in translated if translation.missing_in(*needed)]
+    if short and not allow_incomplete:
+        details = "; ".join(f"{block.id}: {len(units)} quiz or facilitator unit(s) untranslated" for block, units in short)
+        raise ExportError(f"the {lang!r} translation is incomplete ({details}). Finish it (coursepack translate status), "
+                          f"or export with --allow-incomplete to print those units in the source language with a coverage page.")
+    return [block for block, _translation in translated]
+
+
+def in_language(block: Block, lang: str) -> tuple[Block, Translation]:
+    """A block in `lang`: its own when written in it, else assembled from its catalogue."""
+    if block.lang == lang:
+        return block, Translation(lang)
+    if not catalogue_path(block.path, lang).is_file():
+        raise ExportError(f"block {block.id!r} has no {lang!r} catalogue; create it with 'coursepack translate update --lang {lang}'")
+    return translated_block(block, lang)
 
 
 def find_course(name: str, courses: Path) -> Path:
     """A course folder from a path, or from a course id or folder name under `courses`."""
-    if is_course(Path(name)):
-        return Path(name)
-    for folder in find_courses(courses):
-        if folder.name == name or _course_id(folder) == name:
-            return folder
-    raise ExportError(f"no course {name!r}: it is neither a course folder nor a course id under {courses}")
-
-
-def _course_id(folder: Path) -> str | None:
     try:
-        data = yaml.safe_load((folder / "course.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
-        return None
-    return str(data.get("id")) if isinstance(data, dict) else None
+        return locate_course(name, courses)
+    except CourseNotFound as exc:
+        raise ExportError(str(exc)) from None
 
 
 def _render_here(pending: dict[int, Prepared], requests: Sequence[PackRequest], progress: Progress | None) -> Iterator[tuple[int, Rendered]]:

@@ -78,7 +78,7 @@ def test_a_language_without_translation_is_refused_clearly(tmp_path: Path, fake_
     folder = write_course(tmp_path, [ENGLISH, UKRAINIAN])
     refused = run(str(folder), "--lang", "uk", "-o", str(tmp_path / "uk.pdf"))
     assert refused.exit_code == 1
-    assert "no translation into 'uk' exists yet for: first-contact (written in en)" in refused.stderr
+    assert "block 'first-contact' has no 'uk' catalogue; create it with 'coursepack translate update --lang uk'" in refused.stderr
     chosen = run(str(folder), "--lang", "uk", "--block", "pershyi-kontakt", "-o", str(tmp_path / "uk.pdf"))
     assert chosen.exit_code == 0, chosen.output
     assert '<html lang="uk"' in fake_render[0] and "First contact" not in fake_render[0]

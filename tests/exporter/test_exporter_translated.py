@@ -1,0 +1,77 @@
+"""Packs in a target language (SPEC 7 and 10): complete, refused when incomplete, or covered."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from blocks.l10n import catalogue_path
+from exporter.pack import ExportError, export_pack
+from player.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    target = tmp_path / "sample"
+    shutil.copytree(ROOT / "courses" / "sample", target)
+    return target
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _forget(course: Path, context: str) -> None:
+    """Empty the translations of one container, as if the translator had not reached it."""
+    path = catalogue_path(course / "every-construct" / "block.md", "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgctxt == context:
+            entry.msgstr = ""
+    catalogue.save(str(path))
+
+
+def test_a_complete_translation_prints_in_that_language(course: Path) -> None:
+    text = _text(export_pack(course, lang="uk"))
+    uk = polib.pofile(str(catalogue_path(course / "every-construct" / "block.md", "uk")))
+    facilitator = next(e.msgstr for e in uk if e.msgid == "Keep the introduction to two minutes.")
+    assert facilitator[:25] in text.replace("\n", " ")
+    assert "Keep the introduction to two minutes" not in text
+    assert "Зразковий курс" in text  # the course title from course.yaml's translations
+    assert "exported with --allow-incomplete" not in text  # no coverage page when complete
+
+
+def test_missing_quiz_or_facilitator_units_are_refused(course: Path) -> None:
+    _forget(course, "q-single")
+    with pytest.raises(ExportError, match="incomplete.*--allow-incomplete"):
+        export_pack(course, lang="uk")
+    result = CliRunner().invoke(main, ["export", "pack", str(course), "--lang", "uk", "-o", str(course / "x.pdf")])
+    assert result.exit_code != 0 and "--allow-incomplete" in result.output
+    assert not (course / "x.pdf").exists()
+
+
+def test_allow_incomplete_prints_a_coverage_page_and_marks_fallbacks(course: Path) -> None:
+    _forget(course, "q-single")
+    text = _text(export_pack(course, lang="uk", allow_incomplete=True))
+    assert "This pack was exported with --allow-incomplete" in text
+    assert "[en] Which first step builds trust" in text.replace("\n", " ")
+
+
+def test_a_participant_pack_needs_no_facilitator_translation(course: Path) -> None:
+    _forget(course, "start")  # the section-level facilitator note lives in section #start
+    with pytest.raises(ExportError):
+        export_pack(course, lang="uk")
+    assert export_pack(course, lang="uk", participant=True)
+
+
+def test_a_language_without_catalogues_is_refused(course: Path) -> None:
+    with pytest.raises(ExportError, match="no 'bg' catalogue"):
+        export_pack(course, lang="bg")
