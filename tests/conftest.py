@@ -27,6 +27,12 @@ COURSES = ROOT / "courses"
 POSTGRES_URL = os.environ.get("COURSEPACK_TEST_POSTGRES_URL", "")
 
 
+@pytest.fixture(autouse=True)
+def _private_export_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exports made by any test go to a temporary cache, never the checkout's instance folder."""
+    monkeypatch.setenv("COURSEPACK_CACHE", str(tmp_path_factory.mktemp("export-cache")))
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: a SQLite file, or a PostgreSQL schema of its own."""

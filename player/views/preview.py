@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
+
+from flask_babel import get_locale
 
 from player.access import allow
 from player.content import store
@@ -17,7 +19,7 @@ def block(course_id: str, block_id: str) -> str:
     if found is None:
         abort(404)
     course, block_ = found
-    return render_template("preview.html", course=course, block=block_)
+    return render_template("preview.html", course=course, block=store().in_language(course, block_, str(get_locale())))
 
 
 @bp.get("/preview/problems")
@@ -27,3 +29,25 @@ def problems() -> str:
     content = store()
     content.refresh()
     return render_template("problems.html", problems=content.problems)
+
+
+@bp.get("/preview/<course_id>/pack.pdf")
+@allow("trainer")
+def pack(course_id: str) -> Response:
+    """A trainer or participant pack, as `coursepack export pack` makes it (cached when unchanged)."""
+    from exporter.pack import ExportError, export_pack  # WeasyPrint loads only when a pack is asked for
+
+    course = store().course(course_id)
+    if course is None:
+        abort(404)
+    blocks = request.args.getlist("block")
+    lang = request.args.get("lang") or None
+    participant = request.args.get("participant") == "1"
+    try:
+        pdf = export_pack(course, blocks=blocks, lang=lang, participant=participant,
+                          allow_incomplete=request.args.get("allow_incomplete") == "1")
+    except ExportError as exc:
+        return Response(str(exc), status=409, mimetype="text/plain")
+    name = "-".join([course.id, *blocks, lang or "", "participant" if participant else "trainer", "pack"])
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{"-".join(filter(None, name.split("-")))}.pdf"'})

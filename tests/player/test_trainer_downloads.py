@@ -1,0 +1,36 @@
+"""Trainers download the same packs the CLI exports; learners cannot."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from player import db
+from player.models import User
+from tests.conftest import sign_up
+
+
+def _make_trainer(app: Flask, client: FlaskClient) -> None:
+    sign_up(client, email="trainer@example.org")
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "trainer"
+
+
+def test_a_trainer_downloads_a_block_pack(app: Flask, client: FlaskClient) -> None:
+    _make_trainer(app, client)
+    preview = client.get("/preview/sample/every-construct/").get_data(as_text=True)
+    assert "/preview/sample/pack.pdf?block=every-construct" in preview
+    response = client.get("/preview/sample/pack.pdf?block=every-construct&participant=1")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF") and "participant" in response.headers["Content-Disposition"]
+
+
+def test_an_unknown_block_is_explained_not_crashed(app: Flask, client: FlaskClient) -> None:
+    _make_trainer(app, client)
+    response = client.get("/preview/sample/pack.pdf?block=nope")
+    assert response.status_code == 409 and b"has no block 'nope'" in response.data
+
+
+def test_learners_cannot_download_packs(client: FlaskClient) -> None:
+    sign_up(client)
+    assert client.get("/preview/sample/pack.pdf").status_code == 403
