@@ -15,6 +15,7 @@ A response is a plain JSON-able dict, as the player stores it:
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -178,16 +179,16 @@ def _gap_answer(gap: Gap) -> str:
 
 
 def answer_key(question: Question) -> str:
-    """The right answer in words, for printed keys."""
+    """The right answer as HTML, for printed keys (options by letter, items in the right order)."""
     qtype = question.type
     if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         return "; ".join(chr(ord("A") + i) for i, o in enumerate(question.options) if o.correct)
     if qtype in (QuestionType.TEXT, QuestionType.NUMERIC):
-        return "; ".join(_gap_key(gap) for gap in question.gaps)
+        return "; ".join(html.escape(_gap_key(gap), quote=False) for gap in question.gaps)
     if qtype == QuestionType.MATCH:
         return "; ".join(f"{p.term_html} → {p.match_html}" for p in question.pairs)
     if qtype == QuestionType.ORDER:
-        return " → ".join(str(i + 1) for i in range(len(question.items)))
+        return " → ".join(question.items)
     return ""
 
 

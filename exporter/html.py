@@ -185,14 +185,12 @@ def scramble(count: int, seed: str) -> list[int]:
 
 
 def answer(question: Question) -> Markup:
-    """The printed key from `blocks.scoring.answer_key`; only match keys are built from HTML."""
-    key = answer_key(question)
-    if question.type == QuestionType.MATCH:
-        return Markup(key)
+    """The printed key: by letter of the printed (scrambled) order for order questions, else
+    `blocks.scoring.answer_key`, which is HTML."""
     if question.type == QuestionType.ORDER:
         printed = scramble(len(question.items), question.id)
         return Markup(" → ").join(letter(printed.index(i)) for i in range(len(question.items)))
-    return escape(key)
+    return Markup(answer_key(question))
 
 
 def materials(block: Block) -> list[str]:

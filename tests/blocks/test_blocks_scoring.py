@@ -313,5 +313,6 @@ def test_answer_keys() -> None:
     assert answer_key(question(SINGLE, options=options("WRW"))) == "B"
     assert answer_key(question(MULTIPLE, options=options("RWR"))) == "A; C"
     assert answer_key(question(TEXT, gaps=(gap("social worker|caseworker"),))) == "social worker / caseworker"
-    assert answer_key(question(ORDER, items=("a", "b", "c"))) == "1 → 2 → 3"
+    assert answer_key(question(ORDER, items=("a", "b", "c"))) == "a → b → c"
+    assert answer_key(question(TEXT, gaps=(gap("a<b|x&y"),))) == "a&lt;b / x&amp;y"  # HTML, escaped
     assert answer_key(question(MATCH, pairs=PAIRS[:2])) == "pairs → two; groups → four to six"
