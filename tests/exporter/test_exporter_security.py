@@ -175,8 +175,7 @@ def test_validation_refuses_a_block_that_links_outside_its_folder(tmp_path: Path
     with pytest.raises(ValidationFailed) as refused:
         build_pack(PackRequest(folder, issued=ISSUED), cache=PackCache(tmp_path / "cache"))
     codes = sorted(d.code for d in refused.value.report.errors)
-    # markdown-it never makes a link of file:///etc/passwd: it stays literal text, so no code for it.
-    assert codes == ["external-image", "link-outside-block", "link-outside-block"]
+    assert codes == ["bad-link", "external-image", "link-outside-block", "link-outside-block"]  # bad-link: file:///etc/passwd
     assert loopback.requests == []
 
 
