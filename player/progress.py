@@ -6,6 +6,7 @@ views, the CLI and the tests all share one account of completion and success.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -22,6 +23,7 @@ from player.models import (
 )
 
 COUNTED_KINDS = (QuizKind.CHECK, QuizKind.POSTTEST)  # the quizzes completion waits for
+CLIENT_ID = re.compile(r"[A-Za-z0-9-]{8,64}")  # what a client may send as the id of a submission
 
 
 class State(StrEnum):
@@ -146,14 +148,21 @@ def latest_answers(attempt: Attempt) -> dict[str, Answer]:
 
 
 # -- writing -------------------------------------------------------------------------------
-def claim(db: Session, user_id: int, client_id: str) -> bool:
-    """Record a request's client id; False when it was recorded before (a double submit).
+def lock_learner(db: Session, user_id: int) -> None:
+    """Run one learner's writes one after another (two tabs, a retry racing the original).
 
-    It locks the learner's row first, so one learner's requests (two tabs, a retry racing the
-    original) run one after another on PostgreSQL as BEGIN IMMEDIATE makes them on SQLite, and
-    attempt numbers and limits are read after the previous request committed.
+    On PostgreSQL this locks the learner's row until the transaction ends; SQLite ignores it
+    because BEGIN IMMEDIATE already runs writers one at a time. Reads after it see what the
+    learner's previous request committed (attempt numbers, limits, progress rows).
     """
     db.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
+def claim(db: Session, user_id: int, client_id: str) -> bool:
+    """Record a request's client id; False when it was recorded before (a double submit)."""
+    if not CLIENT_ID.fullmatch(client_id):
+        raise ValueError(f"a client id is 8 to 64 letters, digits or hyphens, not {client_id!r}")
+    lock_learner(db, user_id)
     if db.get(Submission, client_id) is not None:
         return False
     try:
@@ -174,6 +183,7 @@ def _progress_row(db: Session, user_id: int, course_id: str, block: Block) -> Bl
 
 def mark_viewed(db: Session, user_id: int, course_id: str, block: Block, section_id: str, position: str) -> None:
     """A step was read: remember it and where the learner goes next."""
+    lock_learner(db, user_id)
     where = dict(user_id=user_id, course_id=course_id, block_id=block.id)
     if section_id and db.scalars(select(SectionView.id).filter_by(section_id=section_id, **where)).first() is None:
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import uuid
 
-from flask import abort
+from flask import abort, request
 from flask_babel import get_locale
 
 from blocks.model import Block, Course, Section
@@ -13,7 +13,7 @@ from player import db
 from player.auth import current_user
 from player.content import store
 from player.models import User
-from player.progress import course_states, waiting_for
+from player.progress import CLIENT_ID, course_states, waiting_for
 
 EVALUATION_STEP = "evaluation"
 
@@ -75,6 +75,14 @@ def shuffled(items: list[int], seed: int, salt: str) -> list[int]:
     order = list(items)
     random.Random(f"{seed}:{salt}").shuffle(order)
     return order
+
+
+def client_id() -> str:
+    """The id a form carries to make a retry harmless; a request without a valid one is refused."""
+    value = request.form.get("client_id", "")
+    if not CLIENT_ID.fullmatch(value):
+        abort(400)
+    return value
 
 
 def new_client_id() -> str:

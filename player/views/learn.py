@@ -16,7 +16,8 @@ from player.progress import (
     waiting_for,
 )
 from player.views.common import (
-    EVALUATION_STEP, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404, steps,
+    EVALUATION_STEP, client_id, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404,
+    steps,
 )
 
 bp = Blueprint("learn", __name__)
@@ -94,9 +95,10 @@ def survey(course_id: str, block_id: str, step_id: str, survey_id: str) -> Respo
     if found is None:
         abort(404)
     responses = {q.id: r for q in found.questions if (r := response_from_form(q, request.form)) is not None}
+    submission = client_id()
     user = ensure_learner()
     with db.writing() as write:
-        if claim(write, user.id, request.form.get("client_id", "")) and responses:
+        if claim(write, user.id, submission) and responses:
             record_survey(write, user.id, course.id, block, found, responses)
     target = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id, saved=survey_id)
     return redirect(f"{target}#{survey_id}")

@@ -15,7 +15,7 @@ from player.auth import ensure_learner
 from player.forms import response_from_form
 from player.models import Attempt
 from player.progress import block_status, claim, latest_answers, open_attempt, record_answer, submit_attempt
-from player.views.common import course_and_block, learner_id, open_block, section_or_404
+from player.views.common import client_id, course_and_block, learner_id, open_block, section_or_404
 
 bp = Blueprint("quiz", __name__)
 
@@ -34,10 +34,11 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
     """Save the answers given (action=save) and, on action=submit, score the attempt."""
     course, block = open_block(course_id, block_id)
     quiz = _quiz(block, step_id, quiz_id)
+    submission = client_id()
     user = ensure_learner()
     step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
     with db.writing() as write:
-        if not claim(write, user.id, request.form.get("client_id", "")):
+        if not claim(write, user.id, submission):
             return redirect(f"{step_url}#{quiz.id}")  # a double submit: the first one counted
         attempt = open_attempt(write, user.id, course.id, block, quiz)
         if attempt is None:

@@ -108,3 +108,12 @@ def test_guest_progress_is_kept_on_sign_up(app: Flask, client: FlaskClient) -> N
         assert [v.section_id for v in views] == [first]
         assert views[0].user.email if hasattr(views[0], "user") else True
     assert "In progress" in client.get("/courses/core-blocks/").get_data(as_text=True)
+
+
+def test_a_submission_without_a_valid_client_id_is_refused(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    for bad in ("", "x", "a" * 65, "not valid!"):
+        data = {"client_id": bad, "action": "submit", **quiz_form(QUIZ, right=True)}
+        assert post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data).status_code == 400
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Attempt)) == 0
