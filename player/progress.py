@@ -23,7 +23,9 @@ from player.models import (
 )
 
 COUNTED_KINDS = (QuizKind.CHECK, QuizKind.POSTTEST)  # the quizzes completion waits for
-CLIENT_ID = re.compile(r"[A-Za-z0-9-]{8,64}")  # what a client may send as the id of a submission
+# A submission's client id is a key across all learners, so it must be long enough not to collide
+# by chance: the player's forms send 32 hex digits.
+CLIENT_ID = re.compile(r"[A-Za-z0-9-]{16,64}")
 
 
 class State(StrEnum):
@@ -161,7 +163,7 @@ def lock_learner(db: Session, user_id: int) -> None:
 def claim(db: Session, user_id: int, client_id: str) -> bool:
     """Record a request's client id; False when it was recorded before (a double submit)."""
     if not CLIENT_ID.fullmatch(client_id):
-        raise ValueError(f"a client id is 8 to 64 letters, digits or hyphens, not {client_id!r}")
+        raise ValueError(f"a client id is 16 to 64 letters, digits or hyphens, not {client_id!r}")
     lock_learner(db, user_id)
     if db.get(Submission, client_id) is not None:
         return False

@@ -66,8 +66,8 @@ class Outcome:
 
 def client_id(process: int, round_: int) -> str:
     if round_ % DUPLICATE_EVERY == 0 and process < 2:
-        return f"dup-{round_:03d}"
-    return f"p{process}-r{round_:03d}"
+        return f"concurrency-dup-{round_:03d}"
+    return f"concurrency-p{process}-r{round_:03d}"
 
 
 def _submit(client, learner: Learner, index: int, cid: str, retry: bool, right: bool) -> Outcome:  # noqa: ANN001

@@ -112,7 +112,7 @@ def test_guest_progress_is_kept_on_sign_up(app: Flask, client: FlaskClient) -> N
 
 def test_a_submission_without_a_valid_client_id_is_refused(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
-    for bad in ("", "x", "a" * 65, "not valid!"):
+    for bad in ("", "x", "short-id-1", "a" * 65, "not valid but long enough!"):
         data = {"client_id": bad, "action": "submit", **quiz_form(QUIZ, right=True)}
         assert post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data).status_code == 400
     with app.app_context():
