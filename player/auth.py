@@ -12,6 +12,7 @@ from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from player import db
 from player.models import LoginSession, User
@@ -39,7 +40,7 @@ def current_user() -> User | None:
         g.user = None
         sid = session.get("sid")
         if sid:
-            row = db.session().get(LoginSession, sid)
+            row = db.session().get(LoginSession, sid, options=[joinedload(LoginSession.user)])
             g.user = row.user if row else None
             if row is None:
                 session.pop("sid", None)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -106,14 +108,47 @@ class BlockStatus:
 
 # -- reading -------------------------------------------------------------------------------
 def block_status(db: Session, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
-    """Everything the player shows about one learner in one block, in three queries."""
-    if user_id is None:
-        return BlockStatus(block, frozenset(), {q.id: QuizStatus(q, (), None) for q in block.quizzes})
-    where = dict(user_id=user_id, course_id=course_id, block_id=block.id)
-    viewed = frozenset(db.scalars(select(SectionView.section_id).filter_by(**where)))
-    attempts = db.scalars(select(Attempt).filter_by(**where).order_by(Attempt.number)).all()
-    progress = db.scalars(select(BlockProgress).filter_by(**where)).first()
-    surveys = frozenset(db.scalars(select(SurveyAnswer.survey_id).filter_by(**where)))
+    """Everything the player shows about one learner in one block, in four queries."""
+    return _statuses(db, user_id, course_id, [block])[block.id]
+
+
+def course_states(db: Session, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
+    """The learner's status in each block of a course (or the blocks given), in four queries."""
+    return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
+
+
+def _statuses(db: Session, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
+    if user_id is None or not blocks:
+        return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
+    mine = _LearnerBlocks(user_id, course_id, [b.id for b in blocks])
+    viewed: dict[str, set[str]] = defaultdict(set)
+    for block_id, section_id in db.execute(mine.select(SectionView, SectionView.block_id, SectionView.section_id)):
+        viewed[block_id].add(section_id)
+    surveys: dict[str, set[str]] = defaultdict(set)
+    for block_id, survey_id in db.execute(mine.select(SurveyAnswer, SurveyAnswer.block_id, SurveyAnswer.survey_id)):
+        surveys[block_id].add(survey_id)
+    last = dict(db.execute(mine.select(BlockProgress, BlockProgress.block_id, BlockProgress.last_section)).all())
+    attempts: dict[str, list[Attempt]] = defaultdict(list)
+    for attempt in db.scalars(mine.select(Attempt, Attempt).order_by(Attempt.number)):
+        attempts[attempt.block_id].append(attempt)
+    return {block.id: _status(block, viewed[block.id], attempts[block.id], last.get(block.id, ""), surveys[block.id]) for block in blocks}
+
+
+@dataclass(frozen=True)
+class _LearnerBlocks:
+    """One learner's rows of some blocks of a course: the filter every status query shares."""
+
+    user_id: int
+    course_id: str
+    block_ids: list[str]
+
+    def select(self, model: type, *columns: Any) -> Select:
+        return select(*columns).where(
+            model.user_id == self.user_id, model.course_id == self.course_id, model.block_id.in_(self.block_ids),
+        )
+
+
+def _status(block: Block, viewed: set[str], attempts: list[Attempt], last_section: str, surveys: set[str]) -> BlockStatus:
     quizzes = {
         quiz.id: QuizStatus(
             quiz,
@@ -122,20 +157,21 @@ def block_status(db: Session, user_id: int | None, course_id: str, block: Block)
         )
         for quiz in block.quizzes
     }
-    return BlockStatus(block, viewed, quizzes, progress.last_section if progress else "", surveys_done=surveys)
+    return BlockStatus(block, frozenset(viewed), quizzes, last_section, surveys_done=frozenset(surveys))
 
 
-def course_states(db: Session, user_id: int | None, course: Course) -> dict[str, BlockStatus]:
-    return {block.id: block_status(db, user_id, course.id, block) for block in course.blocks}
-
-
-def waiting_for(course: Course, statuses: dict[str, BlockStatus], block: Block) -> list[Block]:
-    """The blocks that must be completed before this one: its prerequisites, and in a
-    sequential course every block before it."""
+def required_before(course: Course, block: Block) -> list[Block]:
+    """The blocks to complete before this one: its prerequisites, and in a sequential course
+    every block before it."""
     needed = set(block.prerequisites)
     if course.order == "sequential":
         needed |= {b.id for b in course.blocks[: course.blocks.index(block)]}
-    return [b for b in course.blocks if b.id in needed and not statuses[b.id].completed]
+    return [b for b in course.blocks if b.id in needed]
+
+
+def waiting_for(course: Course, statuses: dict[str, BlockStatus], block: Block) -> list[Block]:
+    """The required blocks not yet completed."""
+    return [b for b in required_before(course, block) if not statuses[b.id].completed]
 
 
 def course_completed(statuses: dict[str, BlockStatus]) -> bool:

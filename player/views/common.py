@@ -13,7 +13,7 @@ from player import db
 from player.auth import current_user
 from player.content import store
 from player.models import User
-from player.progress import CLIENT_ID, course_states, waiting_for
+from player.progress import CLIENT_ID, course_states, required_before, waiting_for
 
 EVALUATION_STEP = "evaluation"
 
@@ -47,7 +47,8 @@ def localised_blocks(course: Course) -> dict[str, Block]:
 def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     """A block the learner may take now; a locked one answers 403 (its start page says why)."""
     course, block = course_and_block(course_id, block_id)
-    if waiting_for(course, course_states(db.session(), learner_id(), course), block):
+    required = required_before(course, block)
+    if required and waiting_for(course, course_states(db.session(), learner_id(), course, required), block):
         abort(403)
     return course, block
 
