@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -120,32 +120,32 @@ def course_states(db: Session, user_id: int | None, course: Course, blocks: Iter
 def _statuses(db: Session, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
     if user_id is None or not blocks:
         return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
-    mine = _LearnerBlocks(user_id, course_id, [b.id for b in blocks])
+    params = {"user_id": user_id, "course_id": course_id, "block_ids": [b.id for b in blocks]}
     viewed: dict[str, set[str]] = defaultdict(set)
-    for block_id, section_id in db.execute(mine.select(SectionView, SectionView.block_id, SectionView.section_id)):
+    for block_id, section_id in db.execute(_VIEWED, params):
         viewed[block_id].add(section_id)
     surveys: dict[str, set[str]] = defaultdict(set)
-    for block_id, survey_id in db.execute(mine.select(SurveyAnswer, SurveyAnswer.block_id, SurveyAnswer.survey_id)):
+    for block_id, survey_id in db.execute(_SURVEYED, params):
         surveys[block_id].add(survey_id)
-    last = dict(db.execute(mine.select(BlockProgress, BlockProgress.block_id, BlockProgress.last_section)).all())
+    last = dict(db.execute(_LAST_SECTION, params).all())
     attempts: dict[str, list[Attempt]] = defaultdict(list)
-    for attempt in db.scalars(mine.select(Attempt, Attempt).order_by(Attempt.number)):
+    for attempt in db.scalars(_ATTEMPTS, params):
         attempts[attempt.block_id].append(attempt)
     return {block.id: _status(block, viewed[block.id], attempts[block.id], last.get(block.id, ""), surveys[block.id]) for block in blocks}
 
 
-@dataclass(frozen=True)
-class _LearnerBlocks:
-    """One learner's rows of some blocks of a course: the filter every status query shares."""
+def _in_blocks(model: Any) -> ColumnElement[bool]:
+    """One learner's rows of some blocks of one course: the filter every status query shares."""
+    return and_(model.user_id == bindparam("user_id"), model.course_id == bindparam("course_id"),
+                model.block_id.in_(bindparam("block_ids", expanding=True)))
 
-    user_id: int
-    course_id: str
-    block_ids: list[str]
 
-    def select(self, model: type, *columns: Any) -> Select:
-        return select(*columns).where(
-            model.user_id == self.user_id, model.course_id == self.course_id, model.block_id.in_(self.block_ids),
-        )
+# Built once: a step page runs these on every request, and building a statement costs more
+# than running it on a learner's few rows.
+_VIEWED = select(SectionView.block_id, SectionView.section_id).where(_in_blocks(SectionView))
+_SURVEYED = select(SurveyAnswer.block_id, SurveyAnswer.survey_id).where(_in_blocks(SurveyAnswer))
+_LAST_SECTION = select(BlockProgress.block_id, BlockProgress.last_section).where(_in_blocks(BlockProgress))
+_ATTEMPTS = select(Attempt).where(_in_blocks(Attempt)).order_by(Attempt.number)
 
 
 def _status(block: Block, viewed: set[str], attempts: list[Attempt], last_section: str, surveys: set[str]) -> BlockStatus:
