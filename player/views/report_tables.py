@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
@@ -99,7 +99,8 @@ def evaluation_table(rows: list[reports.EvaluationRow]) -> Table:
 def gain_table(summary: reports.GainSummary) -> Table:
     rows = tuple(Row((g.learner.label, g.learner.email, g.pre, g.post, g.gain), key=g.learner.id) for g in summary.rows)
     average = Row((
-        _("Cohort average (%(n)d learners with both tests)", n=len(summary.paired)), "",
+        ngettext("Cohort average (%(num)d learner with both tests)", "Cohort average (%(num)d learners with both tests)",
+                 len(summary.paired)), "",
         summary.average("pre"), summary.average("post"), summary.average("gain"),
     ))
     return Table(
@@ -160,7 +161,8 @@ def period_label(key: int | None, period: str) -> str:
     if period == "month":
         return f"{key // 100}-{key % 100:02d}"
     if period == "quarter":
-        return f"{key // 10} Q{key % 10}"
+        # Translators: a quarter of a year in the overview's "By period" table, e.g. "2026 Q1".
+        return _("%(year)d Q%(quarter)d", year=key // 10, quarter=key % 10)
     return str(key)
 
 
