@@ -16,6 +16,7 @@ from player.auth import (
     check_password, current_user, end_other_sessions, end_session, find_user, hash_password, limiter,
     login_key, login_limit, normalise_email, start_session,
 )
+from player.cohorts import find_by_code
 from player.models import Cohort, Membership, User
 
 bp = Blueprint("account", __name__)
@@ -38,7 +39,7 @@ def _signup_problem(email: str, password: str, code: str) -> tuple[str | None, C
         return _("An account with this email already exists. Sign in instead."), None
     cohort = None
     if code:
-        cohort = db.session().scalars(select(Cohort).where(Cohort.join_code == code)).first()
+        cohort = find_by_code(db.session(), code)
         if cohort is None:
             return _("This join code is not known. Check it with your trainer."), None
     return None, cohort
