@@ -22,6 +22,9 @@ test: install
 
 bench: install
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/pack.py
+	$(BIN)/python bench/player.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
