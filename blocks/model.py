@@ -236,21 +236,25 @@ class Block:
     def folder(self) -> Path:
         return self.path.parent
 
+    def nodes(self, kind: type) -> list:
+        """Every node of a type in the block's sections, in order."""
+        return [node for section in self.sections for node in section.nodes(kind)]
+
     @property
     def activities(self) -> list[Activity]:
-        return [node for section in self.sections for node in section.nodes(Activity)]
+        return self.nodes(Activity)
 
     @property
     def quizzes(self) -> list[Quiz]:
-        return [node for section in self.sections for node in section.nodes(Quiz)]
+        return self.nodes(Quiz)
 
     @property
     def surveys(self) -> list[Survey]:
-        return [node for section in self.sections for node in section.nodes(Survey)]
+        return self.nodes(Survey)
 
     @property
     def handouts(self) -> list[Handout]:
-        return [node for section in self.sections for node in section.nodes(Handout)]
+        return self.nodes(Handout)
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
