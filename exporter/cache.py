@@ -1,8 +1,9 @@
 """Rendered packs, kept under a hash of everything that goes into them.
 
 The key covers the course's files (course.yaml and every file of every block folder it
-lists), the exporter's templates and assets, the code of `blocks` and `exporter`, the versions
-of coursepack and WeasyPrint, and the export's options, its date included. Reading those bytes
+lists), the exporter's templates, assets and compiled catalogues, the code of `blocks` and
+`exporter`, the versions of coursepack, WeasyPrint and Babel (its locale data writes the dates),
+and the export's options, its date included. Reading those bytes
 takes milliseconds, rendering takes seconds: an unchanged pack comes back at once.
 """
 
@@ -24,7 +25,7 @@ import blocks
 import exporter
 
 CODE = (Path(blocks.__file__).parent, Path(exporter.__file__).parent)
-DISTRIBUTIONS = ("coursepack", "weasyprint", "pydyf")
+DISTRIBUTIONS = ("coursepack", "weasyprint", "pydyf", "babel")
 
 
 def cache_root() -> Path:
@@ -79,7 +80,7 @@ def _inputs(course: Path) -> Iterator[tuple[str, Path]]:
             yield f"block{index}/{path.relative_to(folder)}", path
     for root in CODE:
         for path in _files(root):
-            if path.suffix in (".py", ".j2", ".css"):
+            if path.suffix in (".py", ".j2", ".css", ".mo"):
                 yield f"{root.name}/{path.relative_to(root)}", path
 
 

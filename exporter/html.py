@@ -3,7 +3,9 @@
 One HTML document holds the whole pack, so every id a block's content brings is prefixed with
 the block id (`a-cultural-sensitivity--practice`): two blocks may both have a `#practice`
 section. Relative media links become absolute file URLs of the block's folder, the only place
-the PDF renderer may read them from (see `exporter.pdf`).
+the PDF renderer may read them from (see `exporter.pdf`). The pack's own texts are in the
+pack's language: each language has its own Jinja environment with its catalogue installed
+(`exporter.i18n`).
 """
 
 from __future__ import annotations
@@ -13,20 +15,21 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
+from gettext import NullTranslations
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from babel import Locale, UnknownLocaleError
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
 from blocks.model import (
-    SCALES, Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question,
+    Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question,
     QuestionType, Quiz, QuizKind, Survey,
 )
 from blocks.scoring import answer_key
-from exporter import agenda
+from exporter import agenda, i18n
+from exporter.i18n import ENGLISH, N_
 
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,6 +37,7 @@ STYLESHEETS = ("fonts.css", "print.css")
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"})
 _ATTRIBUTE = re.compile(r'\s(id|href|src)="([^"]*)"')
 _LINKED_SCHEMES = ("http", "https", "mailto", "tel")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 @dataclass(frozen=True)
@@ -57,10 +61,6 @@ class PackPage:
     @property
     def summary(self) -> str:
         return self.blocks[0].summary if len(self.blocks) == 1 else self.course.summary_in(self.lang)
-
-    @property
-    def kind(self) -> str:
-        return "Participant pack" if self.participant else "Trainer pack"
 
     @property
     def languages(self) -> list[str]:
@@ -104,36 +104,44 @@ def _unique(items: Iterable[str]) -> list[str]:
 def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date) -> str:
     """The whole pack as one HTML document, ready for WeasyPrint."""
     page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks))
-    return environment().get_template("pack.html.j2").render(
-        page=page, stylesheets=stylesheet_urls(), programmes=agenda.programmes(page.blocks),
-        rooms=room_setup(page.blocks), annexes=annexes(page),
+    texts = i18n.translations(page.lang)
+    return environment(page.lang).get_template("pack.html.j2").render(
+        page=page, stylesheets=stylesheet_urls(), label_styles=label_styles(texts),
+        programmes=agenda.programmes(page.blocks, texts), rooms=room_setup(page.blocks, texts),
+        annexes=annexes(page, texts),
     )
 
 
 def certificate_html(*, name: str, title: str, issued: date, hours: float, code: str, verify_url: str, lang: str) -> str:
     """A one-page certificate; the same layout as the blank template in the pack's annex."""
-    return environment().get_template("certificate.html.j2").render(
+    return environment(lang).get_template("certificate.html.j2").render(
         name=name, title=title, issued=issued, hours=hours, code=code, verify_url=verify_url,
         lang=lang, stylesheets=stylesheet_urls(),
     )
 
 
 @cache
-def environment() -> Environment:
-    """One Jinja environment per process, with the filters the templates share."""
+def environment(lang: str = "en") -> Environment:
+    """One Jinja environment per language and process: the catalogue of `lang` and the filters the templates share."""
+    texts = i18n.translations(lang)
     env = Environment(
         loader=PackageLoader("exporter", "templates"), autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # exporter/babel.cfg extracts with trimmed = true too
+    env.install_gettext_translations(texts, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         scoped=scoped, anchor=anchor, clock=agenda.clock, time_of_day=agenda.time_of_day,
-        duration=agenda.duration_text, letter=letter, language=language_name, direction=direction,
-        answer=answer, long_date=long_date, hours=hours_text, plural=plural,
+        duration=partial(agenda.duration_text, texts=texts), letter=letter, direction=direction,
+        language=partial(i18n.language_name, lang=lang), answer=answer,
+        long_date=partial(i18n.long_date, lang=lang), hours=partial(i18n.hours_text, lang=lang),
+        mode=partial(i18n.mode_name, texts=texts),
     )
     env.globals.update(
-        block_agenda=agenda.block_agenda, scramble=scramble, scale=SCALES.get, modes=Mode,
-        materials=materials, discussion_points=discussion_points, QuestionType=QuestionType,
-        break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
+        block_agenda=partial(agenda.block_agenda, texts=texts), scramble=scramble,
+        scale=partial(i18n.scale_labels, texts=texts), evaluation=partial(i18n.translated_survey, texts=texts),
+        materials=partial(materials, texts=texts), discussion_points=partial(discussion_points, texts=texts),
+        QuestionType=QuestionType, break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
     )
     for kind in (Content, Facilitator, Handout, Activity, Quiz, Survey):
         env.tests[kind.__name__.lower()] = lambda node, kind=kind: isinstance(node, kind)
@@ -142,6 +150,48 @@ def environment() -> Environment:
 
 def stylesheet_urls() -> list[str]:
     return [(ASSETS / name).as_uri() for name in STYLESHEETS]
+
+
+def label_styles(texts: NullTranslations = ENGLISH) -> Markup:
+    """The CSS whose `content` is words, in the pack's language; print.css keeps the layout.
+
+    It goes into the pack's own <style> element: strings and counters only, never url(), so the
+    fetcher has nothing to read for it.
+    """
+    _ = texts.gettext
+    # Translators: the running footer of every page: "Page 3 of 75". Keep both placeholders.
+    page = css_content(_("Page %(page)s of %(pages)s"), page="counter(page)", pages="counter(pages)")
+    # Translators: printed after a cross-reference to give its page: "Answer key, p. 12".
+    pageref = css_content(_(", p. %(page)s"), page="target-counter(attr(href), page)")
+    # Translators: printed in small capitals before each activity's title.
+    activity = css_string(_("Activity") + " · ")
+    # Translators: before the right answer in an answer key: "Answer: B".
+    answer_label = css_string(_("Answer:") + " ")
+    return Markup(
+        f"@page {{ @bottom-right {{ content: {page}; }} }}\n"
+        f"a.pageref::after {{ content: {pageref}; }}\n"
+        f".activity-head::before {{ content: {activity}; }}\n"
+        f".key-answer .answer::before {{ content: {answer_label}; }}\n"
+    )
+
+
+def css_content(message: str, **counters: str) -> str:
+    """A translated message as a CSS `content` value, its `%(name)s` placeholders made counters:
+    'Page %(page)s of %(pages)s' -> '"Page " counter(page) " of " counter(pages)'."""
+    parts = _PLACEHOLDER.split(message)  # text, name, text, name, ..., text
+    values = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            values.append(counters[part])
+        elif part:
+            values.append(css_string(part.replace("%%", "%")))
+    return " ".join(values)
+
+
+def css_string(text: str) -> str:
+    """A quoted CSS string that cannot end the string, the rule or the <style> element early."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ").replace("<", "\\3c ")
+    return f'"{escaped}"'
 
 
 def anchor(block: Block, ident: str) -> str:
@@ -193,48 +243,57 @@ def answer(question: Question) -> Markup:
     return Markup(answer_key(question))
 
 
-def materials(block: Block) -> list[str]:
+def materials(block: Block, texts: NullTranslations = ENGLISH) -> list[str]:
     """The block's checklist: front matter first, then what activities and handouts add."""
     items = list(block.materials)
     for activity in block.activities:
         items.extend(part.strip() for part in activity.materials.split(",") if part.strip())
-    items.extend(f'Copies of the handout "{h.title}", one per participant' for h in block.handouts)
+    # Translators: an item of the materials checklist; the title is the handout's, in the block's language.
+    copies = texts.gettext('Copies of the handout "%(title)s", one per participant')
+    items.extend(copies % {"title": h.title} for h in block.handouts)
     unique: dict[str, str] = {}
     for item in items:
         unique.setdefault(item.casefold(), item)
     return list(unique.values())
 
 
-def discussion_points(block: Block) -> list[Markup]:
+DISCUSSION_PROMPTS = (
+    N_("Which of the outcomes above matters most for your work this month, and why?"),
+    N_("What will you do differently in your next contact with a child or family?"),
+    N_("What would make that hard, and who can help you with it?"),
+)
+
+
+def discussion_points(block: Block, texts: NullTranslations = ENGLISH) -> list[Markup]:
     """The block's reflection questions, or prompts that take the group back to its outcomes."""
     stems = [Markup(q.stem_html) for s in block.surveys for q in s.questions if q.type == QuestionType.REFLECTION]
-    return stems or [
-        Markup("<p>Which of the outcomes above matters most for your work this month, and why?</p>"),
-        Markup("<p>What will you do differently in your next contact with a child or family?</p>"),
-        Markup("<p>What would make that hard, and who can help you with it?</p>"),
-    ]
+    return stems or [Markup("<p>{}</p>").format(texts.gettext(prompt)) for prompt in DISCUSSION_PROMPTS]
 
 
 ROOM_BY_MODE = {
-    Mode.PLENARY: "A circle or horseshoe of chairs, so that everyone can see each other and the flipchart.",
-    Mode.GROUPS: "Tables for groups of four to six, far enough apart that groups do not disturb each other, with a flipchart sheet and markers for each group.",
-    Mode.PAIRS: "Chairs that can be turned to face a partner, with room for pairs to talk without being overheard.",
-    Mode.INDIVIDUAL: "A writing surface and a pen for each participant.",
+    Mode.PLENARY: N_("A circle or horseshoe of chairs, so that everyone can see each other and the flipchart."),
+    Mode.GROUPS: N_("Tables for groups of four to six, far enough apart that groups do not disturb each other, with a flipchart sheet and markers for each group."),
+    Mode.PAIRS: N_("Chairs that can be turned to face a partner, with room for pairs to talk without being overheard."),
+    Mode.INDIVIDUAL: N_("A writing surface and a pen for each participant."),
 }
 
 
-def room_setup(blocks: Sequence[Block]) -> list[str]:
+def room_setup(blocks: Sequence[Block], texts: NullTranslations = ENGLISH) -> list[str]:
     """Room notes for the activity modes this pack actually uses, in a fixed order."""
     used = {activity.mode for block in blocks for activity in block.activities}
-    return [text for mode, text in ROOM_BY_MODE.items() if mode in used]
+    return [texts.gettext(text) for mode, text in ROOM_BY_MODE.items() if mode in used]
 
 
-def annexes(page: PackPage) -> list[tuple[str, str]]:
+def annexes(page: PackPage, texts: NullTranslations = ENGLISH) -> list[tuple[str, str]]:
     """The annexes this pack has, numbered in order: (id, title)."""
-    parts = [("annex-handouts", "Handouts")] if page.handouts else []
-    parts += [("annex-tests", "Pre- and post-test")] if page.tests else []
-    parts += [("annex-evaluation", "Evaluation form"), ("annex-attendance", "Attendance sheet"), ("annex-certificate", "Certificate template")]
-    return [(ident, f"Annex {number}: {title}") for number, (ident, title) in enumerate(parts, start=1)]
+    _ = texts.gettext
+    parts = [("annex-handouts", _("Handouts"))] if page.handouts else []
+    parts += [("annex-tests", _("Pre- and post-test"))] if page.tests else []
+    parts += [("annex-evaluation", _("Evaluation form")), ("annex-attendance", _("Attendance sheet")),
+              ("annex-certificate", _("Certificate template"))]
+    # Translators: the title of an annex: "Annex 1: Handouts".
+    title = _("Annex %(number)d: %(title)s")
+    return [(ident, title % {"number": number, "title": name}) for number, (ident, name) in enumerate(parts, start=1)]
 
 
 def pack_language(blocks: Sequence[Block]) -> str:
@@ -243,28 +302,6 @@ def pack_language(blocks: Sequence[Block]) -> str:
     return languages.pop() if len(languages) == 1 else "mul"
 
 
-def language_name(code: str) -> str:
-    """'uk' -> 'Ukrainian (українська, uk)': readable by the trainer and by the learner."""
-    try:
-        locale = Locale.parse(code.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        return code
-    english, native = locale.get_display_name("en"), locale.get_display_name(locale)
-    return f"{english} ({code})" if english == native else f"{english} ({native}, {code})"
-
-
 def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0] in RTL_LANGUAGES else "ltr"
 
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def hours_text(hours: float) -> str:
-    return plural(hours, "hour")
-
-
-def plural(count: float, noun: str) -> str:
-    """'1 question', '7 questions': English only, like every printed label until packs are localised."""
-    return f"{count:g} {noun}" if count == 1 else f"{count:g} {noun}s"

@@ -9,7 +9,8 @@ import pytest
 
 from blocks.load import Loader
 from blocks.model import Course, Question, QuestionType
-from exporter.html import answer, language_name, pack_html, scoped, scramble
+from exporter.html import answer, pack_html, scoped, scramble
+from exporter.i18n import language_name
 from tests.exporter.helpers import ENGLISH, ISSUED, REPO, UKRAINIAN, write_course
 
 
