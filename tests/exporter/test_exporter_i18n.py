@@ -1,0 +1,202 @@
+"""The pack's own texts in the pack's language (SPEC 10): labels, guidance, dates, footers.
+
+Packs of the bundled sample course, whose mk and uk catalogues are complete, print every label
+in that language; English packs are unchanged (the other exporter tests); and the exporter's
+catalogues stay in step with the code: the template matches the marked strings, mk and uk are
+complete and not fuzzy, and the committed .mo files are the compiled .po files.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import subprocess
+import sys
+from datetime import date
+from gettext import GNUTranslations
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from blocks.evaluation import standard_evaluation
+from blocks.load import Loader
+from blocks.model import SCALES, Mode
+from exporter import i18n
+from exporter.cache import PackCache
+from exporter.certificate import render_certificate
+from exporter.html import css_string, label_styles, pack_html
+from exporter.pack import PackRequest, build_pack, select_blocks
+from tests.exporter.helpers import ENGLISH, ISSUED, REPO, UKRAINIAN, Pdf, write_course
+
+SAMPLE = REPO / "courses" / "sample"
+TRANSLATIONS = REPO / "exporter" / "translations"
+LANGUAGES = ("mk", "uk")
+
+# The main labels of a pack, as an English pack prints them (upper case where CSS sets it so).
+ENGLISH_LABELS = (
+    "Trainer pack", "TRAINER PACK", "Agenda", "Facilitator notes", "FACILITATOR NOTES", "Answer key", "Answer:",
+    "Mode", "Materials", "Page ", "How to use this pack", "Contents", "Learning outcomes", "Programme options",
+    "Preparation", "Safe space guidance", "Ground rules", "becomes distressed", "discloses harm", "Referral list",
+    "Annex", "Handout", "Attendance sheet", "Evaluation", "Certificate", "CERTIFICATE", "Knowledge check",
+    "ACTIVITY", "Discussion points", "Overview", "Duration", "Credits", "Translation coverage", "March",
+)
+EXPECTED = {
+    "mk": ("ПАКЕТ ЗА ОБУЧУВАЧОТ", "Агенда", "Клуч со одговори", "БЕЛЕШКИ ЗА ФАСИЛИТАТОРОТ", "Насоки за безбеден простор",
+           "Ако учесник се вознемири", "Откривање: ако некој ви каже за штета", "Листа на служби за упатување",
+           "Прилог 3: Листа на присуство", "СЕРТИФИКАТ ЗА ЗАВРШЕНА ОБУКА", "Страница 2 од 20", "14 март 2026\u202fг.",
+           "Воопшто не се согласувам", "во парови", ", стр. "),
+    "uk": ("ПАКЕТ ДЛЯ ТРЕНЕРА", "План заняття", "Ключ відповідей", "НОТАТКИ ДЛЯ ФАСИЛІТАТОРА",
+           "Настанови щодо безпечного простору", "Якщо учасник переживає дистрес",
+           "Розкриття: якщо хтось розповідає про шкоду", "Перелік служб для перенаправлення",
+           "Додаток 3: Лист присутності", "СЕРТИФІКАТ ПРО НАВЧАННЯ", "Сторінка 2 з 20", "14 березня 2026\u202fр.",
+           "Зовсім не погоджуюся", "у парах", ", с. "),
+}
+
+
+@pytest.fixture(scope="module")
+def translated_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
+    """The sample course's trainer pack in Macedonian and in Ukrainian."""
+    cache = PackCache(tmp_path_factory.mktemp("i18n"))
+    return {lang: Pdf(build_pack(PackRequest(SAMPLE, lang=lang, issued=ISSUED), cache=cache).path.read_bytes())
+            for lang in LANGUAGES}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_translated_pack_prints_its_own_texts_in_that_language(lang: str, translated_packs: dict[str, Pdf]) -> None:
+    pdf = translated_packs[lang]
+    text = pdf.text.replace("\n", " ")
+    assert pdf.lang == lang
+    missing = [label for label in EXPECTED[lang] if label not in text]
+    assert not missing, f"not printed in {lang}: {missing}"
+    english = [label for label in ENGLISH_LABELS if label in text]
+    assert not english, f"English labels left in the {lang} pack: {english}"
+    assert EXPECTED[lang][1] in pdf.bookmarks
+
+
+def _fragments(message: str | tuple[str, ...]) -> set[str]:
+    """The literal runs of a message, without placeholders or markup, long enough to be telling."""
+    forms = message if isinstance(message, tuple) else (message,)
+    runs = (run for form in forms for run in re.split(r"%\(\w+\)\w|<[^>]+>", form.replace("%%", "%")))
+    return {run.strip() for run in runs if len(run.strip()) >= 12}
+
+
+def _text(document: str) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", document)))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_marked_english_text_survives_in_a_translated_pack(lang: str) -> None:
+    """Every marked text the English pack prints is replaced: a message whose id at runtime
+    differs from the extracted one (whitespace, trimming) would show up here in English."""
+    course = Loader().course(SAMPLE)
+    assert course is not None
+    with open(TRANSLATIONS / "messages.pot", "rb") as stream:
+        fragments = set().union(*(_fragments(m.id) for m in read_po(stream) if m.id))
+    english = translated = ""
+    for participant in (False, True):
+        english += _text(pack_html(course, course.blocks, participant=participant, issued=ISSUED))
+        blocks = select_blocks(course, [], lang, participant=participant)
+        translated += _text(pack_html(course, blocks, participant=participant, issued=ISSUED))
+    printed = {fragment for fragment in fragments if fragment in english}
+    assert len(printed) > 150, "the English pack should print most marked texts"
+    assert sorted(fragment for fragment in printed if fragment in translated) == []
+
+
+def test_a_pack_in_several_languages_or_an_unknown_one_prints_english(tmp_path: Path) -> None:
+    mixed = Loader().course(write_course(tmp_path / "mixed", [ENGLISH, UKRAINIAN]))
+    bulgarian = Loader().course(write_course(tmp_path / "bg", [{**ENGLISH, "lang": "bg"}]))
+    assert mixed is not None and bulgarian is not None
+    for course in (mixed, bulgarian):
+        document = pack_html(course, course.blocks, participant=False, issued=ISSUED)
+        assert "<h2 id=\"first-contact--agenda\">Agenda</h2>" in document and "14 March 2026" in document
+    assert i18n.translations("mul") is i18n.ENGLISH and i18n.text_locale("bg") == "en_GB"
+
+
+def test_dates_hours_and_durations_follow_the_language() -> None:
+    day = date(2026, 3, 14)
+    assert [i18n.long_date(day, lang) for lang in ("en", "mul", "mk", "uk")] == [
+        "14 March 2026", "14 March 2026", "14 март 2026\u202fг.", "14 березня 2026\u202fр."]  # Babel keeps the year and its abbreviation together
+    assert [i18n.hours_text(hours, "uk") for hours in (1, 2, 5, 1.5)] == ["1 година", "2 години", "5 годин", "1,5 години"]
+    assert [i18n.hours_text(hours, "en") for hours in (1, 1.5)] == ["1 hour", "1.5 hours"]
+    assert i18n.language_name("uk", "mk") == "украински (українська, uk)"
+    assert i18n.language_name("uk") == "Ukrainian (українська, uk)"
+
+
+def test_running_footer_and_css_labels_are_strings_and_counters_only() -> None:
+    ukrainian = label_styles(i18n.translations("uk"))
+    assert '@bottom-right { content: "Сторінка " counter(page) " з " counter(pages); }' in ukrainian
+    assert 'content: "Вправа · "' in ukrainian and "url(" not in ukrainian
+    assert css_string('a "b" \\ </style>') == '"a \\"b\\" \\\\ \\3c /style>"'
+
+
+def test_certificates_are_english_unless_asked_for_a_language() -> None:
+    details = dict(name="Олена Коваленко", title="Безпека дітей", issued=date(2026, 5, 2), hours=1.5, code="CP-7Q2X-94KD",
+                   verify_url="https://learn.example.org/verify/CP-7Q2X-94KD")
+    ukrainian = Pdf(render_certificate(**details, lang="uk"))
+    for text in ("СЕРТИФІКАТ ПРО НАВЧАННЯ", "Цим засвідчується, що", "2 травня 2026\u202fр.", "1,5 години", "Код перевірки"):
+        assert text in ukrainian.text
+    assert "Certificate" not in ukrainian.text and "CERTIFICATE" not in ukrainian.text
+    assert ukrainian.lang == "uk"
+    assert "CERTIFICATE OF COMPLETION" in Pdf(render_certificate(**details)).text
+
+
+def _ids(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:
+    return {(message.context, message.id) for message in catalog if message.id}
+
+
+def _read(path: Path, lang: str | None = None) -> Catalog:
+    with open(path, "rb") as stream:
+        return read_po(stream, locale=lang)
+
+
+def test_the_template_holds_exactly_the_marked_strings(tmp_path: Path) -> None:
+    """The extraction documented in docs/trainer-pack.md, run again: messages.pot must not be stale."""
+    fresh = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run([str(pybabel), "extract", "-F", "exporter/babel.cfg", "-k", "N_", "-c", "Translators:",
+                    "--project=coursepack", "--copyright-holder=coursepack", "-o", str(fresh), "exporter"],
+                   cwd=REPO, check=True, capture_output=True)
+    committed = _ids(_read(TRANSLATIONS / "messages.pot"))
+    extracted = _ids(_read(fresh))
+    assert extracted - committed == set(), "marked in the code but missing from messages.pot: extract again"
+    assert committed - extracted == set(), "in messages.pot but no longer marked: extract again"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_catalogues_are_complete_checked_and_marked_as_drafts(lang: str) -> None:
+    catalog = _read(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", lang)
+    assert _ids(catalog) == _ids(_read(TRANSLATIONS / "messages.pot")), "run pybabel update"
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{lang}: untranslated {message.id!r}"
+        assert not message.fuzzy, f"{lang}: fuzzy {message.id!r}"
+        assert not list(message.check(catalog)), f"{lang}: {message.id!r}: {list(message.check(catalog))}"
+    assert "draft" in catalog.language_team and "native" in catalog.language_team
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_committed_mo_files_are_the_compiled_po_files(lang: str) -> None:
+    folder = TRANSLATIONS / lang / "LC_MESSAGES"
+    compiled = io.BytesIO()
+    write_mo(compiled, _read(folder / "messages.po", lang))
+    compiled.seek(0)
+    with open(folder / "messages.mo", "rb") as stream:
+        committed = GNUTranslations(stream)
+    assert GNUTranslations(compiled)._catalog == committed._catalog, "run pybabel compile -d exporter/translations"  # type: ignore[attr-defined]
+
+
+def test_fixed_texts_from_blocks_are_all_marked() -> None:
+    """blocks/ defines the evaluation, scales and modes in English; exporter.i18n spells them out
+    for extraction. Copy a change in blocks/ to FIXED_TEXTS (and MODES), then extract."""
+    survey = standard_evaluation()
+    paragraphs = [html.unescape(p.removeprefix("<p>").removesuffix("</p>"))
+                  for p in (survey.intro_html, *(q.stem_html for q in survey.questions))]
+    labels = list(dict.fromkeys(label for scale in SCALES.values() for label in scale))
+    assert list(i18n.FIXED_TEXTS) == paragraphs + labels
+    assert set(i18n.MODES) == set(Mode)
