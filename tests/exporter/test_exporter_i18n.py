@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import shlex
 import subprocess
 import sys
 from datetime import date
@@ -153,13 +154,19 @@ def _read(path: Path, lang: str | None = None) -> Catalog:
         return read_po(stream, locale=lang)
 
 
+def documented_command(name: str) -> list[str]:
+    """A pybabel command exactly as docs/trainer-pack.md gives it, run with this virtualenv's pybabel."""
+    docs = (REPO / "docs" / "trainer-pack.md").read_text(encoding="utf-8")
+    line = next(line for line in docs.splitlines() if line.startswith(f".venv/bin/pybabel {name} "))
+    return [str(Path(sys.executable).with_name("pybabel")), *shlex.split(line)[1:]]
+
+
 def test_the_template_holds_exactly_the_marked_strings(tmp_path: Path) -> None:
     """The extraction documented in docs/trainer-pack.md, run again: messages.pot must not be stale."""
     fresh = tmp_path / "messages.pot"
-    pybabel = Path(sys.executable).with_name("pybabel")
-    subprocess.run([str(pybabel), "extract", "-F", "exporter/babel.cfg", "-k", "N_", "-c", "Translators:",
-                    "--project=coursepack", "--copyright-holder=coursepack", "-o", str(fresh), "exporter"],
-                   cwd=REPO, check=True, capture_output=True)
+    command = documented_command("extract")
+    command[command.index("-o") + 1] = str(fresh)
+    subprocess.run(command, cwd=REPO, check=True, capture_output=True)
     committed = _ids(_read(TRANSLATIONS / "messages.pot"))
     extracted = _ids(_read(fresh))
     assert extracted - committed == set(), "marked in the code but missing from messages.pot: extract again"
