@@ -1,9 +1,10 @@
 """Localisation of blocks (SPEC section 7): units, PO catalogues, stale detection, fallback.
 
 A unit is one inline run of the source (heading, paragraph, list item, table cell, question
-stem, option, feedback, hint, explanation, facilitator paragraph, activity title, handout text)
-or a translatable front matter field. Its `msgctxt` is the id of the nearest enclosing section
-or container; its `msgid` is the source text. Ids, attributes, answer marks and minutes are not
+stem, option, feedback, hint, explanation, facilitator paragraph, activity title, handout text),
+a printed attribute (handout title, activity materials) or a translatable front matter field.
+Its `msgctxt` is the id of the nearest enclosing section or container; its `msgid` is the
+source text. Ids, structural attributes, answer marks and minutes are not
 inside any unit, so a translator cannot change them. A translated unit must also keep the
 source's link targets, numeric gaps, text-gap count and match arrows, or it is refused.
 
@@ -124,15 +125,26 @@ def extract_units(text: str, path: Path, report: Report | None = None) -> list[U
     return _unique(units)
 
 
+# Attributes that are text a reader sees, not structure: each is a unit of its container.
+TEXT_ATTRIBUTES = {("handout", "title"): "handout", ("activity", "materials"): "activity"}
+
+
 def _attribute_units(tokens: list[Token]) -> list[Unit]:
-    """Handout titles are attributes, but text a reader sees: they are units too."""
+    """Handout titles and activity materials are attributes, but printed: they are units too."""
     units = []
-    for token in tokens:
-        if token.type == CONTAINER + "_open" and token.meta.get("kind") == "handout":
-            attrs = token.meta["attrs"]
-            if attrs.values.get("title"):
-                units.append(Unit(attrs.id, attrs.values["title"], "handout", token.map[0] + 1 if token.map else 0))
+    for token, key, category in _text_attributes(tokens):
+        attrs = token.meta["attrs"]
+        units.append(Unit(attrs.id, attrs.values[key], category, token.map[0] + 1 if token.map else 0))
     return units
+
+
+def _text_attributes(tokens: list[Token]) -> Iterator[tuple[Token, str, str]]:
+    for token in tokens:
+        if token.type != CONTAINER + "_open":
+            continue
+        for (kind, key), category in TEXT_ATTRIBUTES.items():
+            if token.meta.get("kind") == kind and token.meta["attrs"].values.get(key):
+                yield token, key, category
 
 
 def _unique(units: list[Unit]) -> list[Unit]:
@@ -362,11 +374,9 @@ def translate_front_matter(values: dict, translate: Translate) -> dict:
 
 def apply_to_tokens(md: MarkdownIt, tokens: list[Token], translate: Translate, source_lang: str) -> None:
     """Substitute translated units into a parsed source, marking fallbacks with the source lang."""
-    for token in tokens:
-        if token.type == CONTAINER + "_open" and token.meta.get("kind") == "handout":
-            attrs = token.meta["attrs"]
-            if attrs.values.get("title"):
-                attrs.values["title"] = translate(attrs.id, attrs.values["title"]) or attrs.values["title"]
+    for token, key, _category in _text_attributes(tokens):
+        attrs = token.meta["attrs"]
+        attrs.values[key] = translate(attrs.id, attrs.values[key]) or attrs.values[key]
     opener_of = _openers(tokens)
     for token, context, _category, _comment in walk_units(tokens):
         translated = translate(context, token.content)

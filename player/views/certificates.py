@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from blocks.model import Block, Course
@@ -54,6 +55,7 @@ def download(code: str) -> Response:
         name=certificate.name, title=certificate.title, issued=certificate.issued_at.date(),
         hours=certificate.hours, code=certificate.code,
         verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
+        lang=str(get_locale()),
     )
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="certificate-{code}.pdf"'})
 

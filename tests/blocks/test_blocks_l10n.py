@@ -212,3 +212,19 @@ def test_any_subset_of_identity_units_gives_the_source_text(data: st.DataObject,
     assert translation.coverage == pytest.approx(len(chosen) / len(units))
     strip = lambda html: html.replace(' lang="en"', "").replace(' class="untranslated"', "")  # noqa: E731
     assert [strip(n.html) for n in translated.sections[0].body if hasattr(n, "html")] == [n.html for n in block.sections[0].body if hasattr(n, "html")]
+
+
+def test_activity_materials_and_handout_titles_are_units(course: Path) -> None:
+    block = _block(course)
+    units = {(u.context, u.source) for u in _units(block)}
+    assert ("warm-up", "name cards") in units
+    assert ("h-checklist", "First contact checklist") in units
+    update_catalogue(block, _units(block), "uk")
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        entry.msgstr = {"name cards": "картки з іменами", "First contact checklist": "Перший контакт"}.get(entry.msgid, "")
+    catalogue.save(str(path))
+    translated, _ = translated_block(block, "uk")
+    assert translated.activities[0].materials == "картки з іменами"
+    assert translated.handouts[0].title == "Перший контакт"
