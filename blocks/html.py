@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -35,8 +34,8 @@ _OPTIONS: dict[str, Any] = {
     "filter_style_properties": {"text-align"},
 }
 # Configured once: a block renders hundreds of fragments, and setting up the allow-list on every
-# call cost as much as the cleaning itself. Older nh3 releases have no Cleaner: configure per call.
-_clean = nh3.Cleaner(**_OPTIONS).clean if hasattr(nh3, "Cleaner") else functools.partial(nh3.clean, **_OPTIONS)
+# call cost as much as the cleaning itself.
+_clean = nh3.Cleaner(**_OPTIONS).clean
 
 
 def sanitize(html: str) -> str:
