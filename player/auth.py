@@ -6,13 +6,14 @@ deletes rows, so a copied or replayed cookie stops working at once, on every wor
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from sqlalchemy import delete, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, select
 
 from player import db
 from player.models import LoginSession, User
@@ -34,14 +35,36 @@ def check_password(user: User, password: str) -> bool:
         return False
 
 
-def current_user() -> User | None:
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking, as a request sees them: read with the session row, never written through.
+
+    A view that changes the account loads the `User` row by id in its own write transaction.
+    """
+
+    id: int
+    email: str | None
+    name: str
+    role: str
+
+    @property
+    def is_guest(self) -> bool:
+        return self.email is None
+
+
+# Built once, as a Core statement: every page asks, and ORM loading would cost more than the query.
+_VISITOR = select(User.id, User.email, User.name, User.role).join(LoginSession, LoginSession.user_id == User.id).where(
+    LoginSession.id == bindparam("sid"))
+
+
+def current_user() -> Visitor | None:
     """The signed-in user or guest of this request, looked up once."""
     if "user" not in g:
         g.user = None
         sid = session.get("sid")
         if sid:
-            row = db.session().get(LoginSession, sid, options=[joinedload(LoginSession.user)])
-            g.user = row.user if row else None
+            row = db.session().connection().execute(_VISITOR, {"sid": sid}).first()
+            g.user = Visitor(*row) if row else None
             if row is None:
                 session.pop("sid", None)
     return g.user
@@ -78,7 +101,7 @@ def end_other_sessions(user_id: int) -> None:
         write.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.id != keep))
 
 
-def ensure_learner() -> User:
+def ensure_learner() -> Visitor:
     """The current user, creating a guest (kept in the session) for a first-time visitor."""
     user = current_user()
     if user is not None:

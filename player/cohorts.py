@@ -8,11 +8,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from player.models import Attendance, Cohort, Membership, User
+from player.models import Attendance, Cohort, Membership
+
+if TYPE_CHECKING:
+    from player.auth import Visitor
 
 # Read aloud in a training room and typed on a phone: no 0/O or 1/I to confuse.
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -43,7 +47,7 @@ def create_cohort(db: Session, trainer_id: int, details: CohortDetails) -> Cohor
     return cohort
 
 
-def cohort_for(db: Session, cohort_id: int, user: User) -> Cohort | None:
+def cohort_for(db: Session, cohort_id: int, user: Visitor) -> Cohort | None:
     """The cohort if this user may see it: an admin every cohort, a trainer only their own."""
     cohort = db.get(Cohort, cohort_id)
     if cohort is None or (user.role != "admin" and cohort.trainer_id != user.id):
@@ -51,7 +55,7 @@ def cohort_for(db: Session, cohort_id: int, user: User) -> Cohort | None:
     return cohort
 
 
-def visible_cohorts(db: Session, user: User) -> list[tuple[Cohort, int]]:
+def visible_cohorts(db: Session, user: Visitor) -> list[tuple[Cohort, int]]:
     """The cohorts this user may see, newest first, with their number of learners."""
     learners = (
         select(Membership.cohort_id, func.count().label("n")).group_by(Membership.cohort_id).subquery()

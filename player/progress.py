@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, bindparam, select
+from sqlalchemy import ColumnElement, Row, String, and_, bindparam, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,9 @@ from blocks.scoring import Score, check_response, passed, quiz_percent, score_qu
 from player.models import (
     Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
+
+if TYPE_CHECKING:
+    from player.auth import Visitor
 
 COUNTED_KINDS = (QuizKind.CHECK, QuizKind.POSTTEST)  # the quizzes completion waits for
 # A submission's client id is a key across all learners, so it must be long enough not to collide
@@ -39,9 +42,15 @@ class State(StrEnum):
 
 @dataclass(frozen=True)
 class QuizStatus:
+    """A learner's attempts at one quiz, as rows (id, quiz_id, number, submitted_at, percent, passed).
+
+    Rows, not ORM objects: a step page reads them on every request, and a write that needs the
+    open attempt loads it by id in its own transaction (see open_attempt).
+    """
+
     quiz: Quiz
-    submitted: tuple[Attempt, ...]
-    open_attempt: Attempt | None
+    submitted: tuple[Row[Any], ...]
+    open_attempt: Row[Any] | None
 
     @property
     def best(self) -> float | None:
@@ -108,12 +117,12 @@ class BlockStatus:
 
 # -- reading -------------------------------------------------------------------------------
 def block_status(db: Session, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
-    """Everything the player shows about one learner in one block, in four queries."""
+    """Everything the player shows about one learner in one block, in two queries."""
     return _statuses(db, user_id, course_id, [block])[block.id]
 
 
 def course_states(db: Session, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
-    """The learner's status in each block of a course (or the blocks given), in four queries."""
+    """The learner's status in each block of a course (or the blocks given), in two queries."""
     return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
 
 
@@ -121,17 +130,15 @@ def _statuses(db: Session, user_id: int | None, course_id: str, blocks: list[Blo
     if user_id is None or not blocks:
         return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
     params = {"user_id": user_id, "course_id": course_id, "block_ids": [b.id for b in blocks]}
-    viewed: dict[str, set[str]] = defaultdict(set)
-    for block_id, section_id in db.execute(_VIEWED, params):
-        viewed[block_id].add(section_id)
-    surveys: dict[str, set[str]] = defaultdict(set)
-    for block_id, survey_id in db.execute(_SURVEYED, params):
-        surveys[block_id].add(survey_id)
-    last = dict(db.execute(_LAST_SECTION, params).all())
-    attempts: dict[str, list[Attempt]] = defaultdict(list)
-    for attempt in db.scalars(_ATTEMPTS, params):
+    db.flush()  # a write transaction's pending rows count (Core statements do not autoflush)
+    connection = db.connection()
+    marks: dict[str, dict[str, set[str]]] = {b.id: {"viewed": set(), "surveyed": set(), "last": set()} for b in blocks}
+    for kind, block_id, value in connection.execute(_MARKS, params):
+        marks[block_id][kind].add(value)
+    attempts: dict[str, list[Row[Any]]] = defaultdict(list)
+    for attempt in connection.execute(_ATTEMPTS, params):
         attempts[attempt.block_id].append(attempt)
-    return {block.id: _status(block, viewed[block.id], attempts[block.id], last.get(block.id, ""), surveys[block.id]) for block in blocks}
+    return {block.id: _status(block, marks[block.id], attempts[block.id]) for block in blocks}
 
 
 def _in_blocks(model: Any) -> ColumnElement[bool]:
@@ -140,15 +147,23 @@ def _in_blocks(model: Any) -> ColumnElement[bool]:
                 model.block_id.in_(bindparam("block_ids", expanding=True)))
 
 
-# Built once: a step page runs these on every request, and building a statement costs more
-# than running it on a learner's few rows.
-_VIEWED = select(SectionView.block_id, SectionView.section_id).where(_in_blocks(SectionView))
-_SURVEYED = select(SurveyAnswer.block_id, SurveyAnswer.survey_id).where(_in_blocks(SurveyAnswer))
-_LAST_SECTION = select(BlockProgress.block_id, BlockProgress.last_section).where(_in_blocks(BlockProgress))
-_ATTEMPTS = select(Attempt).where(_in_blocks(Attempt)).order_by(Attempt.number)
+def _mark(kind: str, model: Any, column: Any) -> Any:
+    return select(literal(kind, String), model.block_id, column).where(_in_blocks(model)).distinct()
 
 
-def _status(block: Block, viewed: set[str], attempts: list[Attempt], last_section: str, surveys: set[str]) -> BlockStatus:
+# Built once, as Core statements: a step page runs them on every request, and building a
+# statement or ORM objects costs more than running the query on a learner's few rows.
+_MARKS = union_all(
+    _mark("viewed", SectionView, SectionView.section_id),
+    _mark("surveyed", SurveyAnswer, SurveyAnswer.survey_id),
+    _mark("last", BlockProgress, BlockProgress.last_section),
+)
+_ATTEMPTS = select(
+    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
+).where(_in_blocks(Attempt)).order_by(Attempt.number)
+
+
+def _status(block: Block, marks: dict[str, set[str]], attempts: list[Row[Any]]) -> BlockStatus:
     quizzes = {
         quiz.id: QuizStatus(
             quiz,
@@ -157,7 +172,8 @@ def _status(block: Block, viewed: set[str], attempts: list[Attempt], last_sectio
         )
         for quiz in block.quizzes
     }
-    return BlockStatus(block, frozenset(viewed), quizzes, last_section, surveys_done=frozenset(surveys))
+    last_section = next(iter(marks["last"]), "")
+    return BlockStatus(block, frozenset(marks["viewed"]), quizzes, last_section, surveys_done=frozenset(marks["surveyed"]))
 
 
 def required_before(course: Course, block: Block) -> list[Block]:
@@ -183,6 +199,21 @@ def latest_answers(attempt: Attempt) -> dict[str, Answer]:
     for answer in attempt.answers:
         latest[answer.question_id] = answer
     return latest
+
+
+def answers_by_attempt(db: Session, attempt_ids: Iterable[int]) -> dict[int, dict[str, Row[Any]]]:
+    """The latest answer to each question of each attempt, as rows (question_id, response, points,
+    max_points): what a page shows without loading ORM objects."""
+    found: dict[int, dict[str, Row[Any]]] = defaultdict(dict)
+    ids = list(attempt_ids)
+    if ids:
+        for row in db.connection().execute(_ANSWERS, {"ids": ids}):
+            found[row.attempt_id][row.question_id] = row
+    return found
+
+
+_ANSWERS = select(Answer.attempt_id, Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
+    Answer.attempt_id.in_(bindparam("ids", expanding=True))).order_by(Answer.id)
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -238,7 +269,7 @@ def open_attempt(db: Session, user_id: int, course_id: str, block: Block, quiz: 
     """The learner's open attempt at a quiz, starting one if attempts remain."""
     status = block_status(db, user_id, course_id, block).quizzes[quiz.id]
     if status.open_attempt is not None:
-        return status.open_attempt
+        return db.get(Attempt, status.open_attempt.id)
     if status.attempts_left == 0 or status.passed and quiz.kind != QuizKind.CHECK:
         return None
     number = 1 + max((a.number for a in status.submitted), default=0)
@@ -305,7 +336,7 @@ def update_completion(db: Session, user_id: int, course_id: str, block: Block) -
     db.flush()
 
 
-def issue_certificate(db: Session, user: User, course: Course, block: Block | None) -> Certificate:
+def issue_certificate(db: Session, user: Visitor, course: Course, block: Block | None) -> Certificate:
     """One certificate per learner and course (or block); asking again returns the same one."""
     block_id = block.id if block else ""
     existing = db.scalars(select(Certificate).filter_by(user_id=user.id, course_id=course.id, block_id=block_id)).first()

@@ -106,7 +106,9 @@ def password() -> str | Response:
     """Change the password; every other session of the account ends."""
     if request.method == "GET":
         return render_template("password.html")
-    user = current_user()
+    visitor = current_user()
+    assert visitor is not None
+    user = db.session().get(User, visitor.id)
     assert user is not None
     new = request.form.get("new_password", "")
     if not check_password(user, request.form.get("current_password", "")):

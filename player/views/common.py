@@ -12,7 +12,6 @@ from blocks.model import Block, Course, Section
 from player import db
 from player.auth import current_user
 from player.content import store
-from player.models import User
 from player.progress import CLIENT_ID, course_states, required_before, waiting_for
 
 EVALUATION_STEP = "evaluation"
@@ -91,5 +90,5 @@ def new_client_id() -> str:
 
 
 def learner_id() -> int | None:
-    user: User | None = current_user()
+    user = current_user()
     return user.id if user else None

@@ -18,8 +18,11 @@ bp = Blueprint("data", __name__)
 
 
 def _user() -> User:
-    user = current_user()
-    assert user is not None  # policy "user": signed in, not a guest
+    """The signed-in account's full row (the pages here show and change all of it)."""
+    visitor = current_user()
+    assert visitor is not None  # policy "user": signed in, not a guest
+    user = db.session().get(User, visitor.id)
+    assert user is not None
     return user
 
 

@@ -10,9 +10,8 @@ from player import db
 from player.access import allow
 from player.auth import ensure_learner
 from player.forms import response_from_form
-from player.models import Attempt
 from player.progress import (
-    QuizStatus, attempt_seed, block_status, claim, course_states, latest_answers, mark_viewed, record_survey,
+    QuizStatus, answers_by_attempt, attempt_seed, block_status, claim, course_states, mark_viewed, record_survey,
     waiting_for,
 )
 from player.views.common import (
@@ -52,14 +51,16 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
         section=block.section(step_id), evaluation=block.evaluation if step_id == EVALUATION_STEP else None,
         previous=previous, following=following, position=ids.index(step_id) + 1, total=len(ids),
         client_id=new_client_id(), hint=request.args.get("hint", ""),
-        quiz_saved={q.id: _saved(status.quizzes[q.id].open_attempt) for q in quizzes},
+        quiz_saved=_saved([status.quizzes[q.id] for q in quizzes]),
         quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
     )
 
 
-def _saved(attempt: Attempt | None) -> dict[str, dict]:
-    """The answers of the open attempt, to fill the form again (mid-quiz resume)."""
-    return {qid: a.response for qid, a in latest_answers(attempt).items()} if attempt else {}
+def _saved(quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:
+    """The answers of each quiz's open attempt, to fill the form again (mid-quiz resume)."""
+    open_ids = {q.quiz.id: q.open_attempt.id for q in quizzes if q.open_attempt}
+    answers = answers_by_attempt(db.session(), open_ids.values()) if open_ids else {}
+    return {q.quiz.id: {qid: a.response for qid, a in answers.get(open_ids.get(q.quiz.id, -1), {}).items()} for q in quizzes}
 
 
 def _seed(user_id: int | None, status: QuizStatus) -> int:

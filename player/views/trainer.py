@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from blocks.model import Course
 from player import db, reports
 from player.access import allow
-from player.auth import current_user
+from player.auth import Visitor, current_user
 from player.cohorts import (
     CohortDetails, cohort_for, create_cohort, find_by_code, is_member, join as join_cohort, record_attendance,
     visible_cohorts,
@@ -26,7 +26,7 @@ from player.cohorts import (
 from player.content import store
 from player.i18n import LANGUAGES
 from player.models import COHORT_MODES, Attendance, Cohort, SurveyAnswer, User
-from player.progress import course_states, latest_answers
+from player.progress import answers_by_attempt, course_states
 from player.tables import Table, number_text, to_csv
 from player.views import report_tables as tables
 
@@ -34,7 +34,7 @@ bp = Blueprint("trainer", __name__)
 bp.add_app_template_filter(number_text, "cell")
 
 
-def _user() -> User:
+def _user() -> Visitor:
     user = current_user()
     assert user is not None  # the access policy let only signed-in trainers and admins in
     return user
@@ -149,10 +149,12 @@ def learner(cohort_id: int, user_id: int) -> str:
     shared = session.scalars(
         select(SurveyAnswer).filter_by(user_id=user_id, course_id=course.id, shared=True).order_by(SurveyAnswer.created_at)
     ).all()
+    statuses = course_states(session, user_id, course)
+    submitted = [a.id for status in statuses.values() for q in status.quizzes.values() for a in q.submitted]
     return render_template(
         "trainer/learner.html", cohort=cohort_, course=course, person=person,
-        states=reports.learner_states(session, user_id, course), statuses=course_states(session, user_id, course),
-        latest_answers=latest_answers,
+        states=reports.learner_states(session, user_id, course), statuses=statuses,
+        answers=answers_by_attempt(session, submitted),
         reflections=[(r, _survey_question(course, r)) for r in shared if "text" in r.response],
         describe=tables.describe_response, state_label=tables.state_label,
     )
