@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale
+from babel.support import NullTranslations
+from flask import Flask, g, request, session
+from flask_babel import Babel, get_locale, get_translations
 
 from player.interface_strings import interface_html
 
@@ -27,8 +28,23 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0] in RTL else "ltr"
 
 
+def translations() -> NullTranslations:
+    """The request's catalogue, looked up once: templates translate dozens of strings a page, and
+    Flask-Babel's lookup (context, domain, locale) costs more than the translation itself."""
+    if "translations" not in g:
+        g.translations = get_translations()
+    return g.translations
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue looked up once
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, get_locale=get_locale)
     app.context_processor(lambda: {"lang": str(get_locale())})
     app.jinja_env.filters.update(interface_html=interface_html)
