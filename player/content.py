@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from flask import Flask, current_app
 
@@ -21,6 +23,7 @@ from blocks.model import Block, Course, Report
 from blocks.validate import check_block, check_course
 
 CHECK_INTERVAL = 1.0  # seconds between looks at the files' modification times
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,7 +32,7 @@ class ContentStore:
     reload: bool = True
     courses: dict[str, Course] = field(default_factory=dict)
     problems: dict[str, Report] = field(default_factory=dict)
-    _translated: dict[tuple[str, str, str], Block] = field(default_factory=dict)
+    _derived: dict[tuple[str, ...], Any] = field(default_factory=dict)
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -47,7 +50,7 @@ class ContentStore:
                 self._load()
 
     def _load(self) -> None:
-        self._translated = {}
+        self._derived = {}
         problems: dict[str, Report] = {}
         for folder in find_courses(self.root):
             loader = Loader()
@@ -76,10 +79,17 @@ class ContentStore:
         """The block in `lang` when the course offers it, unit by unit; else the source."""
         if lang == block.lang or lang not in course.languages:
             return block
-        key = (course.id, block.id, lang)
-        if key not in self._translated:
-            self._translated[key] = translated_block(block, lang)[0]
-        return self._translated[key]
+        return self.derived(("block", course.id, block.id, lang), block, lambda: translated_block(block, lang)[0])
+
+    def derived(self, key: tuple[str, ...], source: object, build: Callable[[], T]) -> T:
+        """A value computed from content (a translated block, a rendered fragment), built on
+        first use and kept while `source` is the object it was built from: a reload brings new
+        objects, so a request still holding the old ones can never store a stale value for the
+        new. Dropped on reload; its size follows the content's."""
+        entry = self._derived.get(key)
+        if entry is None or entry[0] is not source:
+            entry = self._derived[key] = (source, build())
+        return entry[1]
 
     def all(self) -> list[Course]:
         self.refresh()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+from typing import Any
+
 from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from blocks.model import Quiz
+from blocks.model import Block, Course, Quiz, Survey
 from player import db
 from player.access import allow
 from player.auth import ensure_learner
+from player.content import store
 from player.forms import response_from_form
 from player.progress import (
     QuizStatus, answers_by_attempt, attempt_seed, block_status, claim, course_states, mark_viewed, record_survey,
@@ -47,13 +53,37 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     ids = steps(block)
     quizzes = block.section(step_id).nodes(Quiz) if step_id != EVALUATION_STEP else []
     return render_template(
-        "step.html", course=course, block=block, step_id=step_id, status=status,
+        "step.html", course=course, block=block, step_id=step_id, status=status, parts=step_parts(course, block, step_id),
         section=block.section(step_id), evaluation=block.evaluation if step_id == EVALUATION_STEP else None,
         previous=previous, following=following, position=ids.index(step_id) + 1, total=len(ids),
         client_id=new_client_id(), hint=request.args.get("hint", ""),
         quiz_saved=_saved([status.quizzes[q.id] for q in quizzes]),
         quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
     )
+
+
+def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, Any]]:
+    """A section as ("html", text) runs between its ("quiz", q) and ("survey", s) nodes.
+
+    The text is the same for every learner, so it is rendered once per block language and
+    interface language and kept until the content changes; only quizzes and surveys, which show
+    the learner's answers and state, are rendered on each request.
+    """
+    section = block.section(step_id)
+    if section is None:
+        return []
+
+    def build() -> list[tuple[str, Any]]:
+        parts: list[tuple[str, Any]] = []
+        for interactive, run in groupby(section.body, key=lambda node: isinstance(node, (Quiz, Survey))):
+            nodes = list(run)
+            if interactive:
+                parts += [("quiz" if isinstance(node, Quiz) else "survey", node) for node in nodes]
+            else:
+                parts.append(("html", Markup(render_template("_step_text.html", nodes=nodes, course=course, block=block))))
+        return parts
+
+    return store().derived(("step", course.id, block.id, step_id, str(get_locale())), block, build)
 
 
 def _saved(quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:

@@ -55,3 +55,21 @@ def test_a_broken_edit_keeps_the_last_good_version_for_learners(app: Flask, clie
 def test_learners_never_see_the_problems_page(client: FlaskClient) -> None:
     sign_up(client)
     assert client.get("/preview/problems").status_code == 403
+
+
+def test_an_edit_to_a_step_replaces_its_rendered_text(client: FlaskClient, courses_dir: Path) -> None:
+    """A step's text is rendered once and kept; an edit must reach the next request all the same."""
+    step = f"/courses/{BLOCK}/culture"
+    assert "What my family taught me" in client.get(step).get_data(as_text=True)
+    _edit(courses_dir, "#### What my family taught me", "#### Rules we grew up with")
+    page = client.get(step).get_data(as_text=True)
+    assert "Rules we grew up with" in page and "What my family taught me" not in page
+
+
+def test_derived_values_are_rebuilt_for_new_content() -> None:
+    """A value built from old content objects is never served for new ones (a reload's race)."""
+    store = content.ContentStore(Path("."), reload=False)
+    old, new = object(), object()
+    assert store.derived(("k",), old, lambda: "from old") == "from old"
+    assert store.derived(("k",), old, lambda: "rebuilt") == "from old"  # kept while the source is the same
+    assert store.derived(("k",), new, lambda: "from new") == "from new"

@@ -58,6 +58,16 @@ def test_english_learners_see_the_source(client: FlaskClient) -> None:
     assert "Getting started" in page and "untranslated" not in page
 
 
+def test_switching_language_switches_the_rendered_step_text(client: FlaskClient) -> None:
+    """Step text is rendered once per language and kept: each language must get its own."""
+    sign_up(client)
+    for lang, shown, not_shown in [("uk", "Таблиця у форматі GFM:", "A table, as GFM writes it:"),
+                                   ("en", "A table, as GFM writes it:", "Таблиця у форматі GFM:"),
+                                   ("uk", "Таблиця у форматі GFM:", "A table, as GFM writes it:")]:
+        page = client.get(f"{BASE}/start?lang={lang}").get_data(as_text=True)
+        assert shown in page and not_shown not in page, lang
+
+
 def test_progress_is_shared_across_languages(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
     quiz = Loader().block(COURSES / "sample" / "every-construct").quizzes[0]
