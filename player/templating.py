@@ -1,15 +1,22 @@
-"""Template helpers: answer inputs in question stems, shuffled orders, saved answers."""
+"""Template helpers: answer fields of questions (kept when recently rendered), inputs in stems."""
 
 from __future__ import annotations
 
+import json
 import re
-from flask import Flask
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from blocks.model import SCALES
+from blocks.model import SCALES, Block, Question
 from player.auth import current_user
-from player.views.common import shuffled
+from player.views.common import option_order
 
 _GAP = re.compile(r'<span class="cp-gap" data-gap="(\d+)"></span>')
 
@@ -34,6 +41,52 @@ def gap_blanks(stem_html: str) -> Markup:
     return Markup(_GAP.sub(lambda m: f'<span class="blank">[{int(m[1]) + 1}]</span>', stem_html))
 
 
+class RecentlyRendered:
+    """HTML rendered lately, keyed by everything it depends on; the least recently used go first.
+
+    An entry answers only for the content object it was rendered from, so after an edit (new
+    objects) nothing old is served, even to a request that raced the reload.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, tuple[object, Markup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, source: object, render: Callable[[], Markup]) -> Markup:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None and entry[0] is source:
+                self._entries.move_to_end(key)
+                return entry[1]
+        html = render()
+        with self._lock:
+            self._entries[key] = (source, html)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return html
+
+
+QUESTIONS_KEPT = 4096  # a few KB each: a few MB per worker at most
+
+
+def question_html(block: Block, question: Question, order: tuple[int, ...], saved: dict[str, Any] | None, hint_n: int) -> Markup:
+    """A question's answer fields. The same question, option order, saved answer, hints shown and
+    language give the same HTML to every learner, and rendering them was most of a quiz step's
+    cost, so recent results are kept (bounded)."""
+    key = (id(block), question.id, order, json.dumps(saved, sort_keys=True) if saved else "", hint_n, str(get_locale()))
+
+    def render() -> Markup:
+        macro = current_app.jinja_env.get_template("_questions.html").module.question_fields  # type: ignore[attr-defined]
+        return Markup(macro(question, order, saved, hint_n))
+
+    return current_app.extensions["coursepack_questions"].get(key, block, render)
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(current_user=current_user, shuffled=shuffled, SCALES=SCALES)
+    app.extensions["coursepack_questions"] = RecentlyRendered(QUESTIONS_KEPT)
+    app.jinja_env.globals.update(
+        current_user=current_user, option_order=option_order, question_html=question_html, SCALES=SCALES,
+    )
     app.jinja_env.filters.update(gap_inputs=gap_inputs, gap_blanks=gap_blanks)

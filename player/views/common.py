@@ -8,7 +8,7 @@ import uuid
 from flask import abort, request
 from flask_babel import get_locale
 
-from blocks.model import Block, Course, Section
+from blocks.model import Block, Course, Question, Section
 from player import db
 from player.auth import current_user
 from player.content import store
@@ -70,11 +70,21 @@ def neighbours(block: Block, step_id: str) -> tuple[str | None, str | None]:
     return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
 
 
-def shuffled(items: list[int], seed: int, salt: str) -> list[int]:
-    """A stable per-attempt order: the same learner sees the same order on every reload."""
-    order = list(items)
-    random.Random(f"{seed}:{salt}").shuffle(order)
-    return order
+def option_order(question: Question, seed: int, shuffle: bool) -> tuple[int, ...]:
+    """The order a learner sees a question's options, match choices or items in, stable for an
+    attempt (`seed`), so the same learner sees the same order on every reload.
+
+    Items to put in order and match choices are always shuffled: in source order they would give
+    the answer away. Single and multiple choice options are shuffled when the quiz says shuffle.
+    """
+    count = len(question.pairs or question.items)
+    if not count:
+        count = len(question.options)
+        if not shuffle:
+            return tuple(range(count))
+    order = list(range(count))
+    random.Random(f"{seed}:{question.id}").shuffle(order)
+    return tuple(order)
 
 
 def client_id() -> str:
