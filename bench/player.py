@@ -6,12 +6,16 @@ temporary folder, serving the bundled courses. Concurrent clients (threads, one 
 request, as gunicorn's sync workers close each one) measure requests per second and p99 latency:
 
 - hello:  GET / of a Flask app that returns a short string, the ceiling on this machine;
-- step:   GET of a quiz step of a public course by a guest learner who has a session and progress;
+- floor:  GET /healthz of the player (every request hook, one trivial query, no template): how
+          close to hello any page of the player can come;
+- text step: GET of a step of text and an activity by a guest learner with a session and progress;
+- quiz step: GET of the block's quiz step (seven questions) by the same guests;
 - submit: POST of that quiz with the session's CSRF token and a fresh client id, three per guest
           (the quiz's attempt limit); each must be answered with a redirect to its result page.
 
-Prints the figures and the ratios to hello (goal: step page at least 0.5), then counts the rows
-in the database: every acknowledged submission must be there with its answers. Exits 1 when a
+Prints the figures and the ratios to hello (goal: a step page at least 0.5; both steps are
+held to it), then counts the rows in the database: every acknowledged submission must be there
+with its answers. Exits 1 when a
 request failed or a submission was lost. Loopback only; every loop is bounded.
 
 Run: `.venv/bin/python bench/player.py [--requests N] [--submissions N] [--concurrency N]`.
@@ -53,6 +57,7 @@ QUIZ = next(q for q in BLOCK.quizzes if q.attempts)
 QUIZ_STEP = next(s.id for s in BLOCK.sections if QUIZ in s.nodes(type(QUIZ)))
 BASE = f"/courses/core-blocks/{BLOCK.id}"
 STEP_URL, QUIZ_URL = f"{BASE}/{QUIZ_STEP}", f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}"
+TEXT_STEP_URL = f"{BASE}/{BLOCK.sections[0].id}"
 HELLO_APP = '''from flask import Flask
 
 app = Flask(__name__)
@@ -239,8 +244,8 @@ def make_guests(port: int, count: int, concurrency: int) -> list[Guest]:
     return guests
 
 
-def step_job(port: int, guest: Guest) -> Callable[[], bool]:
-    return lambda: fetch(port, "GET", STEP_URL, guest.cookie).status == 200
+def step_job(port: int, guest: Guest, url: str = STEP_URL) -> Callable[[], bool]:
+    return lambda: fetch(port, "GET", url, guest.cookie).status == 200
 
 
 def submit_job(port: int, guest: Guest, right: bool, acknowledged: list[str]) -> Callable[[], bool]:
@@ -269,24 +274,27 @@ def count_rows(database_url: str) -> tuple[int, int, int]:
     return attempts, answers, submissions
 
 
-def run_player(port: int, args: argparse.Namespace) -> tuple[Figures, Figures, list[str]]:
+def run_player(port: int, args: argparse.Namespace) -> tuple[list[Figures], Figures, list[str]]:
+    """The floor, the text step and the quiz step, then the submissions."""
     per_guest = QUIZ.attempts or 1
     guests_needed = max(args.concurrency, -(-args.submissions // per_guest))
     guests = make_guests(port, guests_needed, args.concurrency)
-    hammer("warm-up", [step_job(port, g) for g in guests[: 2 * args.concurrency]], args.concurrency)
-    step = hammer("step page (guest)", [step_job(port, guests[i % len(guests)]) for i in range(args.requests)], args.concurrency)
+    hammer("warm-up", [step_job(port, g, url) for g in guests[: 2 * args.concurrency] for url in (STEP_URL, TEXT_STEP_URL)], args.concurrency)
+    floor = hammer("player /healthz (floor)", [lambda: fetch(port, "GET", "/healthz").status == 200] * args.requests, args.concurrency)
+    pages = [hammer(name, [step_job(port, guests[i % len(guests)], url) for i in range(args.requests)], args.concurrency)
+             for name, url in (("text step (guest)", TEXT_STEP_URL), ("quiz step (guest)", STEP_URL))]
     acknowledged: list[str] = []
     # round by round, so that concurrent submissions come from different learners
     jobs = [submit_job(port, g, (r + i) % 2 == 0, acknowledged) for r in range(per_guest) for i, g in enumerate(guests)]
     submit = hammer("quiz submission", jobs[: args.submissions], args.concurrency)
-    return step, submit, acknowledged
+    return [floor, *pages], submit, acknowledged
 
 
 def hello_figures(port: int, requests: int, concurrency: int, name: str) -> Figures:
     return hammer(name, [lambda: fetch(port, "GET", "/").status == 200] * requests, concurrency)
 
 
-def report(args: argparse.Namespace, hellos: list[Figures], step: Figures, submit: Figures,
+def report(args: argparse.Namespace, hellos: list[Figures], pages: list[Figures], submit: Figures,
            acknowledged: list[str], rows: tuple[int, int, int]) -> int:
     """Print the figures and ratios; 1 when a request failed or a submission is not in the database."""
     attempts, answers, client_ids = rows
@@ -295,13 +303,16 @@ def report(args: argparse.Namespace, hellos: list[Figures], step: Figures, submi
     print(f"gunicorn, {WORKERS} sync workers per app; {args.concurrency} concurrent clients on loopback; "
           f"player on SQLite; {os.cpu_count()} CPUs, load average {load}")
     print(f"{'':<24}{'requests':>8}{'ok':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for figures in (*hellos, step, submit):
+    for figures in (*hellos, *pages, submit):
         print(figures.row())
-    ratio = step.rps / baseline
-    print(f"step page / bare Flask (mean of both runs, {baseline:.0f} req/s): {ratio:.2f} "
-          f"(goal at least 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
-    print(f"quiz submission / bare Flask: {submit.rps / baseline:.2f}")
-    failed = sum(f.sent - f.ok for f in (*hellos, step, submit))
+    print(f"ratios to bare Flask (mean of both runs, {baseline:.0f} req/s):")
+    floor, *steps = pages
+    print(f"  {floor.name}: {floor.rps / baseline:.2f}")
+    for step in steps:
+        ratio = step.rps / baseline
+        print(f"  {step.name}: {ratio:.2f} (goal at least 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
+    print(f"  {submit.name}: {submit.rps / baseline:.2f}")
+    failed = sum(f.sent - f.ok for f in (*hellos, *pages, submit))
     lost = len(acknowledged) - attempts
     mismatch = answers != attempts * len(QUIZ.questions) or client_ids != submit.sent
     print(f"submissions: {submit.sent} sent, {len(acknowledged)} acknowledged; in the database: {attempts} "
@@ -327,10 +338,10 @@ def main() -> int:
             hello_figures(hello_port, 100, args.concurrency, "warm-up")
             # bare Flask before and after the player, so a change in the machine's load shows
             before = hello_figures(hello_port, args.requests, args.concurrency, "bare Flask hello")
-            step, submit, acknowledged = run_player(player_port, args)
+            pages, submit, acknowledged = run_player(player_port, args)
             after = hello_figures(hello_port, args.requests, args.concurrency, "bare Flask hello again")
         rows = count_rows(database_url)
-    return report(args, [before, after], step, submit, acknowledged, rows)
+    return report(args, [before, after], pages, submit, acknowledged, rows)
 
 
 if __name__ == "__main__":
