@@ -63,7 +63,7 @@ def current_user() -> Visitor | None:
         g.user = None
         sid = session.get("sid")
         if sid:
-            row = db.session().connection().execute(_VISITOR, {"sid": sid}).first()
+            row = db.connection().execute(_VISITOR, {"sid": sid}).first()
             g.user = Visitor(*row) if row else None
             if row is None:
                 session.pop("sid", None)

@@ -28,6 +28,14 @@ def direction(lang: str) -> str:
     return "rtl" if lang.split("-")[0] in RTL else "ltr"
 
 
+def current_lang() -> str:
+    """The request's interface language code, looked up once (Flask-Babel's get_locale walks
+    the request context on every call, and a page asks many times)."""
+    if "interface_lang" not in g:
+        g.interface_lang = str(get_locale())
+    return g.interface_lang
+
+
 def translations() -> NullTranslations:
     """The request's catalogue, looked up once: templates translate dozens of strings a page, and
     Flask-Babel's lookup (context, domain, locale) costs more than the translation itself."""
@@ -46,5 +54,5 @@ def init_app(app: Flask) -> None:
         newstyle=True,
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, get_locale=get_locale)
-    app.context_processor(lambda: {"lang": str(get_locale())})
+    app.context_processor(lambda: {"lang": current_lang()})
     app.jinja_env.filters.update(interface_html=interface_html)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Row, String, and_, bindparam, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, Row, String, and_, bindparam, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -116,22 +116,21 @@ class BlockStatus:
 
 
 # -- reading -------------------------------------------------------------------------------
-def block_status(db: Session, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
+def block_status(db: Session | Connection, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
     """Everything the player shows about one learner in one block, in two queries."""
     return _statuses(db, user_id, course_id, [block])[block.id]
 
 
-def course_states(db: Session, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
+def course_states(db: Session | Connection, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
     """The learner's status in each block of a course (or the blocks given), in two queries."""
     return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
 
 
-def _statuses(db: Session, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
+def _statuses(db: Session | Connection, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
     if user_id is None or not blocks:
         return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
     params = {"user_id": user_id, "course_id": course_id}
-    db.flush()  # a write transaction's pending rows count (Core statements do not autoflush)
-    connection = db.connection()
+    connection = _reader(db)
     marks: dict[str, dict[str, set[str]]] = {b.id: {"viewed": set(), "surveyed": set(), "last": set()} for b in blocks}
     for kind, block_id, value in connection.execute(_MARKS, params):
         if block_id in marks:
@@ -140,6 +139,15 @@ def _statuses(db: Session, user_id: int | None, course_id: str, blocks: list[Blo
     for attempt in connection.execute(_ATTEMPTS, params):
         attempts[attempt.block_id].append(attempt)
     return {block.id: _status(block, marks[block.id], attempts[block.id]) for block in blocks}
+
+
+def _reader(db: Session | Connection) -> Connection:
+    """Where Core reads run: a connection as given, or a session's own after a flush (Core
+    statements do not autoflush, and a write transaction's pending rows must count)."""
+    if isinstance(db, Session):
+        db.flush()
+        return db.connection()
+    return db
 
 
 def _in_course(model: Any) -> ColumnElement[bool]:
@@ -203,13 +211,13 @@ def latest_answers(attempt: Attempt) -> dict[str, Answer]:
     return latest
 
 
-def answers_by_attempt(db: Session, attempt_ids: Iterable[int]) -> dict[int, dict[str, Row[Any]]]:
+def answers_by_attempt(db: Session | Connection, attempt_ids: Iterable[int]) -> dict[int, dict[str, Row[Any]]]:
     """The latest answer to each question of each attempt, as rows (question_id, response, points,
     max_points): what a page shows without loading ORM objects."""
     found: dict[int, dict[str, Row[Any]]] = defaultdict(dict)
     ids = list(attempt_ids)
     if ids:
-        for row in db.connection().execute(_ANSWERS, {"ids": ids}):
+        for row in _reader(db).execute(_ANSWERS, {"ids": ids}):
             found[row.attempt_id][row.question_id] = row
     return found
 

@@ -10,12 +10,12 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import Flask, current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from blocks.model import SCALES, Block, Question
 from player.auth import current_user
+from player.i18n import current_lang
 from player.views.common import option_order
 
 _GAP = re.compile(r'<span class="cp-gap" data-gap="(\d+)"></span>')
@@ -75,7 +75,7 @@ def question_html(block: Block, question: Question, order: tuple[int, ...], save
     """A question's answer fields. The same question, option order, saved answer, hints shown and
     language give the same HTML to every learner, and rendering them was most of a quiz step's
     cost, so recent results are kept (bounded)."""
-    key = (id(block), question.id, order, json.dumps(saved, sort_keys=True) if saved else "", hint_n, str(get_locale()))
+    key = (id(block), question.id, order, json.dumps(saved, sort_keys=True) if saved else "", hint_n, current_lang())
 
     def render() -> Markup:
         macro = current_app.jinja_env.get_template("_questions.html").module.question_fields  # type: ignore[attr-defined]

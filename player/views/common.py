@@ -6,12 +6,12 @@ import random
 import uuid
 
 from flask import abort, request
-from flask_babel import get_locale
 
 from blocks.model import Block, Course, Question, Section
 from player import db
 from player.auth import current_user
 from player.content import store
+from player.i18n import current_lang
 from player.progress import CLIENT_ID, course_states, required_before, waiting_for
 
 EVALUATION_STEP = "evaluation"
@@ -34,12 +34,12 @@ def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     block = course.block(block_id)
     if block is None:
         abort(404)
-    return course, store().in_language(course, block, str(get_locale()))
+    return course, store().in_language(course, block, current_lang())
 
 
 def localised_blocks(course: Course) -> dict[str, Block]:
     """Every block of a course in the learner's language, for pages that list them."""
-    lang = str(get_locale())
+    lang = current_lang()
     return {block.id: store().in_language(course, block, lang) for block in course.blocks}
 
 
@@ -47,7 +47,7 @@ def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     """A block the learner may take now; a locked one answers 403 (its start page says why)."""
     course, block = course_and_block(course_id, block_id)
     required = required_before(course, block)
-    if required and waiting_for(course, course_states(db.session(), learner_id(), course, required), block):
+    if required and waiting_for(course, course_states(db.connection(), learner_id(), course, required), block):
         abort(403)
     return course, block
 

@@ -6,7 +6,6 @@ from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
-from flask_babel import get_locale
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -16,6 +15,7 @@ from player.access import allow
 from player.auth import ensure_learner
 from player.content import store
 from player.forms import response_from_form
+from player.i18n import current_lang
 from player.progress import (
     QuizStatus, answers_by_attempt, attempt_seed, block_status, claim, course_states, mark_viewed, record_survey,
     waiting_for,
@@ -33,7 +33,7 @@ bp = Blueprint("learn", __name__)
 def block_start(course_id: str, block_id: str) -> str:
     """Content note, outcomes and the way in (start or resume)."""
     course, block = course_and_block(course_id, block_id)
-    statuses = course_states(db.session(), learner_id(), course)
+    statuses = course_states(db.connection(), learner_id(), course)
     return render_template(
         "block_start.html", course=course, block=block, status=statuses[block.id],
         waiting=waiting_for(course, statuses, block),
@@ -48,7 +48,7 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     if step_id != EVALUATION_STEP:
         section_or_404(block, step_id)
     user_id = learner_id()
-    status = block_status(db.session(), user_id, course.id, block)
+    status = block_status(db.connection(), user_id, course.id, block)
     previous, following = neighbours(block, step_id)
     ids = steps(block)
     quizzes = block.section(step_id).nodes(Quiz) if step_id != EVALUATION_STEP else []
@@ -83,13 +83,13 @@ def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, An
                 parts.append(("html", Markup(render_template("_step_text.html", nodes=nodes, course=course, block=block))))
         return parts
 
-    return store().derived(("step", course.id, block.id, step_id, str(get_locale())), block, build)
+    return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
 
 
 def _saved(quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:
     """The answers of each quiz's open attempt, to fill the form again (mid-quiz resume)."""
     open_ids = {q.quiz.id: q.open_attempt.id for q in quizzes if q.open_attempt}
-    answers = answers_by_attempt(db.session(), open_ids.values()) if open_ids else {}
+    answers = answers_by_attempt(db.connection(), open_ids.values()) if open_ids else {}
     return {q.quiz.id: {qid: a.response for qid, a in answers.get(open_ids.get(q.quiz.id, -1), {}).items()} for q in quizzes}
 
 
