@@ -298,14 +298,14 @@ def attempt_seed(user_id: int | None, quiz_id: str, number: int) -> int:
     return zlib.crc32(f"{user_id}:{quiz_id}:{number}".encode()) & 0x7FFFFFFF  # fits a signed INTEGER column
 
 
-def record_answer(db: Session, attempt: Attempt, question: Question, response: dict[str, Any]) -> Answer:
+def record_answer(attempt: Attempt, question: Question, response: dict[str, Any]) -> Answer:
     """Keep an answer as it is given (mid-quiz resume); scoring is done now, on the server."""
     check_response(question, response)
     score = score_question(question, response)
-    answer = Answer(attempt_id=attempt.id, question_id=question.id, response=response, points=score.points, max_points=score.max_points)
-    db.add(answer)
-    db.flush()
-    db.refresh(attempt)
+    answer = Answer(question_id=question.id, response=response, points=score.points, max_points=score.max_points)
+    # Through the relationship, so the attempt's answers include it without reading them back;
+    # the transaction writes all of a form's answers in one flush.
+    attempt.answers.append(answer)
     return answer
 
 

@@ -62,7 +62,7 @@ def _save(write, attempt: Attempt, quiz: Quiz, block: Block) -> bool:  # noqa: A
         if response is None or (question.id in latest and latest[question.id].response == response):
             continue
         try:
-            record_answer(write, attempt, question, response)
+            record_answer(attempt, question, response)
         except InvalidResponse:
             flash(_("One answer could not be read; please check it and save again."), "error")
             write.rollback()
