@@ -182,6 +182,15 @@ def test_login_is_throttled(client: FlaskClient) -> None:
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
 
 
+def test_account_deletion_is_throttled(client: FlaskClient) -> None:
+    """Deleting an account asks for the password, so guessing it there is throttled like sign-in."""
+    sign_up(client)
+    token = csrf_token(client)
+    codes = [client.post("/account/delete", data={"csrf_token": token, "password": "wrong", "confirm": "yes"}).status_code
+             for _ in range(7)]
+    assert codes[:5] == [400] * 5 and codes[5:] == [429, 429]
+
+
 REDIS_URL = os.environ.get("COURSEPACK_TEST_REDIS_URL", "")
 
 
