@@ -49,39 +49,42 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
         section_or_404(block, step_id)
     user_id = learner_id()
     status = block_status(db.connection(), user_id, course.id, block)
-    previous, following = neighbours(block, step_id)
-    ids = steps(block)
     quizzes = block.section(step_id).nodes(Quiz) if step_id != EVALUATION_STEP else []
     return render_template(
         "step.html", course=course, block=block, step_id=step_id, status=status, parts=step_parts(course, block, step_id),
-        section=block.section(step_id), evaluation=block.evaluation if step_id == EVALUATION_STEP else None,
-        previous=previous, following=following, position=ids.index(step_id) + 1, total=len(ids),
-        client_id=new_client_id(), hint=request.args.get("hint", ""),
+        section=block.section(step_id), client_id=new_client_id(), hint=request.args.get("hint", ""),
         quiz_saved=_saved([status.quizzes[q.id] for q in quizzes]),
         quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
     )
 
 
 def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, Any]]:
-    """A section as ("html", text) runs between its ("quiz", q) and ("survey", s) nodes.
+    """A step as ("html", text) pieces around its ("quiz", q) and ("survey", s) nodes and the
+    ("csrf", None) token of its Previous/Next form.
 
-    The text is the same for every learner, so it is rendered once per block language and
-    interface language and kept until the content changes; only quizzes and surveys, which show
-    the learner's answers and state, are rendered on each request.
+    Everything but those is the same for every learner (headings, progress, text, activities,
+    buttons), so it is rendered once per block and interface language and kept until the content
+    changes; quizzes, surveys and the token are rendered on each request.
     """
     section = block.section(step_id)
-    if section is None:
-        return []
+    ids = steps(block)
+    previous, following = neighbours(block, step_id)
+    context = dict(course=course, block=block, section=section, position=ids.index(step_id) + 1, total=len(ids),
+                   previous=previous, following=following)
+
+    def piece(name: str, **extra: Any) -> tuple[str, Markup]:
+        return "html", Markup(render_template("_step_text.html", piece=name, **context, **extra))
 
     def build() -> list[tuple[str, Any]]:
-        parts: list[tuple[str, Any]] = []
-        for interactive, run in groupby(section.body, key=lambda node: isinstance(node, (Quiz, Survey))):
+        parts: list[tuple[str, Any]] = [piece("top")]
+        body = section.body if section else [block.evaluation]
+        for interactive, run in groupby(body, key=lambda node: isinstance(node, (Quiz, Survey))):
             nodes = list(run)
             if interactive:
                 parts += [("quiz" if isinstance(node, Quiz) else "survey", node) for node in nodes]
             else:
-                parts.append(("html", Markup(render_template("_step_text.html", nodes=nodes, course=course, block=block))))
-        return parts
+                parts.append(piece("nodes", nodes=nodes))
+        return [*parts, piece("form"), ("csrf", None), piece("buttons")]
 
     return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
 
