@@ -6,16 +6,18 @@ temporary folder, serving the bundled courses. Concurrent clients (threads, one 
 request, as gunicorn's sync workers close each one) measure requests per second and p99 latency:
 
 - hello:  GET / of a Flask app that returns a short string, the ceiling on this machine;
-- floor:  GET /healthz of the player (every request hook, one trivial query, no template): how
-          close to hello any page of the player can come;
+- floor:  GET /healthz of the player with a guest's cookie (every request hook, the signed
+          session cookie, one trivial query, no template): how close to hello any page can come;
 - text step: GET of a step of text and an activity by a guest learner with a session and progress;
 - quiz step: GET of the block's quiz step (seven questions) by the same guests;
 - submit: POST of that quiz with the session's CSRF token and a fresh client id, three per guest
           (the quiz's attempt limit); each must be answered with a redirect to its result page.
 
-Prints the figures and the ratios to hello (goal: a step page at least 0.5; both steps are
-held to it), then counts the rows in the database: every acknowledged submission must be there
-with its answers. Exits 1 when a
+The GETs run in interleaved rounds (hello, floor, text step, quiz step, then again), and each
+page's rate is the median of its rounds, so a burst of load from elsewhere on a noisy machine
+touches every page alike instead of one. Prints the figures and the ratios to hello (goal: a
+step page at least 0.5; both steps are held to it), then counts the rows in the database: every
+acknowledged submission must be there with its answers. Exits 1 when a
 request failed or a submission was lost. Loopback only; every loop is bounded.
 
 Run: `.venv/bin/python bench/player.py [--requests N] [--submissions N] [--concurrency N]`.
@@ -31,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -187,6 +190,25 @@ class Figures:
                 f"{self.percentile(0.5):>10.1f}{self.percentile(0.99):>10.1f}")
 
 
+@dataclass(frozen=True)
+class Rounds(Figures):
+    """One page measured in several rounds: the median round's rate, every round's latencies."""
+
+    rates: tuple[float, ...] = ()
+
+    @classmethod
+    def of(cls, rounds: list[Figures]) -> Rounds:
+        return cls(rounds[0].name, sum(r.sent for r in rounds), sum(r.ok for r in rounds),
+                   sum(r.seconds for r in rounds), [x for r in rounds for x in r.latencies], tuple(r.rps for r in rounds))
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(self.rates)
+
+    def row(self) -> str:
+        return f"{super().row()}   ({min(self.rates):.0f}–{max(self.rates):.0f})"
+
+
 def hammer(name: str, jobs: list[Callable[[], bool]], concurrency: int) -> Figures:
     """Run every job once across `concurrency` threads; a job returns whether its reply was right."""
     lock, position = threading.Lock(), iter(range(len(jobs)))
@@ -274,45 +296,56 @@ def count_rows(database_url: str) -> tuple[int, int, int]:
     return attempts, answers, submissions
 
 
-def run_player(port: int, args: argparse.Namespace) -> tuple[list[Figures], Figures, list[str]]:
-    """The floor, the text step and the quiz step, then the submissions."""
+def measure_pages(hello_port: int, player_port: int, guests: list[Guest], args: argparse.Namespace) -> list[Rounds]:
+    """Bare Flask, the player's floor, the text step and the quiz step, in interleaved rounds."""
+    pages: dict[str, tuple[int, str]] = {
+        "bare Flask hello": (hello_port, "/"), "player /healthz (floor)": (player_port, "/healthz"),
+        "text step (guest)": (player_port, TEXT_STEP_URL), "quiz step (guest)": (player_port, STEP_URL),
+    }
+    each = max(1, args.requests // args.rounds)
+    rounds: dict[str, list[Figures]] = {name: [] for name in pages}
+    for _ in range(args.rounds):
+        for name, (port, url) in pages.items():
+            jobs = [step_job(port, guests[i % len(guests)], url) for i in range(each)]
+            rounds[name].append(hammer(name, jobs, args.concurrency))
+    return [Rounds.of(measured) for measured in rounds.values()]
+
+
+def run_player(hello_port: int, port: int, args: argparse.Namespace) -> tuple[list[Rounds], Figures, list[str]]:
+    """The pages in rounds beside bare Flask, then the submissions."""
     per_guest = QUIZ.attempts or 1
     guests_needed = max(args.concurrency, -(-args.submissions // per_guest))
     guests = make_guests(port, guests_needed, args.concurrency)
-    hammer("warm-up", [step_job(port, g, url) for g in guests[: 2 * args.concurrency] for url in (STEP_URL, TEXT_STEP_URL)], args.concurrency)
-    floor = hammer("player /healthz (floor)", [lambda: fetch(port, "GET", "/healthz").status == 200] * args.requests, args.concurrency)
-    pages = [hammer(name, [step_job(port, guests[i % len(guests)], url) for i in range(args.requests)], args.concurrency)
-             for name, url in (("text step (guest)", TEXT_STEP_URL), ("quiz step (guest)", STEP_URL))]
+    warm = [step_job(port, g, url) for g in guests[: 2 * args.concurrency] for url in (STEP_URL, TEXT_STEP_URL)]
+    hammer("warm-up", warm + [step_job(hello_port, guests[0], "/")] * 100, args.concurrency)
+    pages = measure_pages(hello_port, port, guests, args)
     acknowledged: list[str] = []
     # round by round, so that concurrent submissions come from different learners
     jobs = [submit_job(port, g, (r + i) % 2 == 0, acknowledged) for r in range(per_guest) for i, g in enumerate(guests)]
     submit = hammer("quiz submission", jobs[: args.submissions], args.concurrency)
-    return [floor, *pages], submit, acknowledged
+    return pages, submit, acknowledged
 
 
-def hello_figures(port: int, requests: int, concurrency: int, name: str) -> Figures:
-    return hammer(name, [lambda: fetch(port, "GET", "/").status == 200] * requests, concurrency)
-
-
-def report(args: argparse.Namespace, hellos: list[Figures], pages: list[Figures], submit: Figures,
+def report(args: argparse.Namespace, pages: list[Rounds], submit: Figures,
            acknowledged: list[str], rows: tuple[int, int, int]) -> int:
     """Print the figures and ratios; 1 when a request failed or a submission is not in the database."""
     attempts, answers, client_ids = rows
-    baseline = sum(h.rps for h in hellos) / len(hellos)
+    hello, floor, *steps = pages
+    baseline = hello.rps
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"gunicorn, {WORKERS} sync workers per app; {args.concurrency} concurrent clients on loopback; "
           f"player on SQLite; {os.cpu_count()} CPUs, load average {load}")
-    print(f"{'':<24}{'requests':>8}{'ok':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for figures in (*hellos, *pages, submit):
+    print(f"{'':<24}{'requests':>8}{'ok':>8}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}   (req/s of the "
+          f"{args.rounds} rounds: median above, range here)")
+    for figures in (*pages, submit):
         print(figures.row())
-    print(f"ratios to bare Flask (mean of both runs, {baseline:.0f} req/s):")
-    floor, *steps = pages
+    print(f"ratios to bare Flask ({baseline:.0f} req/s):")
     print(f"  {floor.name}: {floor.rps / baseline:.2f}")
     for step in steps:
         ratio = step.rps / baseline
         print(f"  {step.name}: {ratio:.2f} (goal at least 0.50: {'met' if ratio >= 0.5 else 'NOT met'})")
     print(f"  {submit.name}: {submit.rps / baseline:.2f}")
-    failed = sum(f.sent - f.ok for f in (*hellos, *pages, submit))
+    failed = sum(f.sent - f.ok for f in (*pages, submit))
     lost = len(acknowledged) - attempts
     mismatch = answers != attempts * len(QUIZ.questions) or client_ids != submit.sent
     print(f"submissions: {submit.sent} sent, {len(acknowledged)} acknowledged; in the database: {attempts} "
@@ -323,9 +356,10 @@ def report(args: argparse.Namespace, hellos: list[Figures], pages: list[Figures]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--requests", type=int, default=2000, help="GETs per page measured [2000]")
+    parser.add_argument("--requests", type=int, default=3000, help="GETs per page measured, over all rounds [3000]")
     parser.add_argument("--submissions", type=int, default=300, help="quiz submissions [300]")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients [8]")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the GETs are split into [3]")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="coursepack-bench-") as folder:
@@ -335,13 +369,9 @@ def main() -> int:
         player_app = "player:create_app({'SESSION_COOKIE_SECURE': False})"  # plain http on loopback
         with gunicorn("hello_app:app", Path(folder), {}) as hello_port, \
                 gunicorn(player_app, ROOT, player_env(database_url)) as player_port:
-            hello_figures(hello_port, 100, args.concurrency, "warm-up")
-            # bare Flask before and after the player, so a change in the machine's load shows
-            before = hello_figures(hello_port, args.requests, args.concurrency, "bare Flask hello")
-            pages, submit, acknowledged = run_player(player_port, args)
-            after = hello_figures(hello_port, args.requests, args.concurrency, "bare Flask hello again")
+            pages, submit, acknowledged = run_player(hello_port, player_port, args)
         rows = count_rows(database_url)
-    return report(args, [before, after], pages, submit, acknowledged, rows)
+    return report(args, pages, submit, acknowledged, rows)
 
 
 if __name__ == "__main__":
