@@ -42,7 +42,7 @@ class State(StrEnum):
 
 @dataclass(frozen=True)
 class QuizStatus:
-    """A learner's attempts at one quiz, as rows (id, quiz_id, number, submitted_at, percent, passed).
+    """A learner's attempts at one quiz, as rows (id, block_id, quiz_id, number, submitted_at, percent, passed).
 
     Rows, not ORM objects: a step page reads them on every request, and a write that needs the
     open attempt loads it by id in its own transaction (see open_attempt).
