@@ -9,7 +9,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -84,9 +84,22 @@ def question_html(block: Block, question: Question, order: tuple[int, ...], save
     return current_app.extensions["coursepack_questions"].get(key, block, render)
 
 
+def shell(piece: str) -> Markup:
+    """A piece of the page shell (_shell.html) that every page in a language shares, rendered
+    once; while templates reload (development), rendered every time so edits show."""
+    def render() -> Markup:
+        return Markup(render_template("_shell.html", piece=piece))
+
+    if current_app.jinja_env.auto_reload:
+        return render()
+    key = (piece, current_lang(), request.script_root)
+    return current_app.extensions["coursepack_shell"].get(key, current_app.jinja_env, render)
+
+
 def init_app(app: Flask) -> None:
     app.extensions["coursepack_questions"] = RecentlyRendered(QUESTIONS_KEPT)
+    app.extensions["coursepack_shell"] = RecentlyRendered(64)
     app.jinja_env.globals.update(
-        current_user=current_user, option_order=option_order, question_html=question_html, SCALES=SCALES,
+        current_user=current_user, option_order=option_order, question_html=question_html, shell=shell, SCALES=SCALES,
     )
     app.jinja_env.filters.update(gap_inputs=gap_inputs, gap_blanks=gap_blanks)

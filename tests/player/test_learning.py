@@ -117,3 +117,14 @@ def test_a_submission_without_a_valid_client_id_is_refused(app: Flask, client: F
         assert post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data).status_code == 400
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Attempt)) == 0
+
+
+def test_the_page_shell_follows_who_is_signed_in(client: FlaskClient) -> None:
+    """The shell's fixed pieces are kept; the account links must still follow the visitor."""
+    assert 'href="/signin"' in client.get("/").get_data(as_text=True)
+    sign_up(client, name="Ana Learner")
+    page = client.get("/").get_data(as_text=True)
+    assert "Ana Learner" in page and 'action="/signout"' in page and 'href="/signin"' not in page
+    post(client, "/signout")
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/signin"' in page and "Ana Learner" not in page

@@ -66,6 +66,8 @@ def test_switching_language_switches_the_rendered_step_text(client: FlaskClient)
                                    ("uk", "Таблиця у форматі GFM:", "A table, as GFM writes it:")]:
         page = client.get(f"{BASE}/start?lang={lang}").get_data(as_text=True)
         assert shown in page and not_shown not in page, lang
+        assert f'hreflang="{lang}" aria-current="true"' in page  # the page shell is kept per language too
+        assert page.count('aria-current="true"') == 1
 
 
 def test_progress_is_shared_across_languages(app: Flask, client: FlaskClient) -> None:
