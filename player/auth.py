@@ -52,9 +52,9 @@ class Visitor:
         return self.email is None
 
 
-# Built once, as a Core statement: every page asks, and ORM loading would cost more than the query.
-_VISITOR = select(User.id, User.email, User.name, User.role).join(LoginSession, LoginSession.user_id == User.id).where(
-    LoginSession.id == bindparam("sid"))
+# Every page asks, so it is a db.Read: ORM loading or SQLAlchemy's execution would cost more than the query.
+_VISITOR = db.Read(select(User.id, User.email, User.name, User.role).join(LoginSession, LoginSession.user_id == User.id).where(
+    LoginSession.id == bindparam("sid")))
 
 
 def current_user() -> Visitor | None:
@@ -63,7 +63,8 @@ def current_user() -> Visitor | None:
         g.user = None
         sid = session.get("sid")
         if sid:
-            row = db.connection().execute(_VISITOR, {"sid": sid}).first()
+            found = _VISITOR.rows(db.reader(), {"sid": sid})
+            row = found[0] if found else None
             g.user = Visitor(*row) if row else None
             if row is None:
                 session.pop("sid", None)

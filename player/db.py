@@ -7,12 +7,15 @@ PostgreSQL needs none of this; the same code runs on both.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.sql.expression import CompoundSelect, Select
 
 _IMMEDIATE = "coursepack_immediate"
 
@@ -55,19 +58,117 @@ def engine() -> Engine:
     return current_app.extensions["coursepack_engine"]
 
 
-def connection() -> Connection:
-    """The request's connection for reads. Pages read on every request (the visitor, progress)
-    run Core statements here: a Session's bookkeeping costs more than those queries."""
-    if "db_connection" not in g:
-        g.db_connection = engine().connect()
-    return g.db_connection
-
-
 def session() -> Session:
-    """The request's ORM session for reads, on the request's connection."""
+    """The request's ORM session for reads (pages that read on every request use `reader`)."""
     if "db_session" not in g:
-        g.db_session = Session(connection(), expire_on_commit=False)
+        g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
+
+
+class Read:
+    """A read statement that pages run on every request (the visitor, progress), run straight on
+    the driver's connection.
+
+    SQLAlchemy builds the SQL: the statement is compiled once per dialect, with each parameter's
+    and column's type conversions, so rows come back as they would from SQLAlchemy (dates as
+    datetimes, booleans as bools), as named tuples. What is skipped is SQLAlchemy's execution
+    machinery, which costs several times the query itself on a learner's few rows. Inside a
+    write transaction the same statement runs through the session (see `rows`).
+    """
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], row: type[tuple] | None = None) -> None:
+        """`row`: a NamedTuple class for the rows, its fields in the statement's column order."""
+        self.statement = statement
+        columns = [c.key for c in statement.selected_columns]
+        if row is not None and len(row._fields) != len(columns):  # type: ignore[attr-defined]
+            raise ValueError(f"{row.__name__} has fields {row._fields}, the statement has columns {columns}")  # type: ignore[attr-defined]
+        self.row = row or namedtuple("Row", columns, rename=True)  # type: ignore[misc]
+        self._compiled: dict[str, _Compiled] = {}
+
+    def rows(self, source: Session | Connection | Reader, params: Mapping[str, Any]) -> list[Any]:
+        """The rows for `params`: on the request's reader, or on a session's own connection (after
+        a flush, so a write transaction's pending rows count) or a connection as given."""
+        if isinstance(source, Reader):
+            return source.rows(self, params)
+        if isinstance(source, Session):
+            source.flush()
+            source = source.connection()
+        return [self.row(*row) for row in source.execute(self.statement, params)]
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return found
+
+
+class _Compiled:
+    """A statement's SQL for one dialect, how to lay out its parameters, and (after its first
+    run, as they may depend on the types the driver reports) its columns' result conversions."""
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a Read cannot take an expanding IN parameter: its SQL must not change per call")
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self.fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        self.binds: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.binds[name] = process
+        self._types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        self._dialect = dialect
+        self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+    def parameters(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = {**self.fixed, **params} if self.fixed else params
+        if self.binds:
+            values = {k: self.binds[k](v) if k in self.binds else v for k, v in values.items()}
+        if self.names is None:
+            return dict(values)
+        return tuple(values[name] for name in self.names)
+
+    def conversions(self, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
+        """Each column's result conversion, given the driver's cursor description."""
+        if self.results is None:
+            self.results = tuple(kind.result_processor(self._dialect, column[1])
+                                 for kind, column in zip(self._types, description, strict=True))
+        return self.results
+
+
+class Reader:
+    """The request's connection for the reads of `Read` statements: a pooled driver connection
+    in the driver's default mode (SQLite: each statement reads the latest commit; PostgreSQL:
+    one transaction, rolled back when the connection goes back to the pool)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._connection = engine.raw_connection()
+
+    def rows(self, read: Read, params: Mapping[str, Any]) -> list[Any]:
+        compiled = read.compiled(self.dialect)
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.parameters(params))
+            found = cursor.fetchall()
+            conversions = compiled.conversions(cursor.description)
+        finally:
+            cursor.close()
+        if any(conversions):
+            return [read.row(*[convert(v) if convert else v for convert, v in zip(conversions, row)]) for row in found]
+        return [read.row._make(row) for row in found]
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def reader() -> Reader:
+    """The request's reader for `Read` statements, opened on first use."""
+    if "db_reader" not in g:
+        g.db_reader = Reader(engine())
+    return g.db_reader
 
 
 @contextmanager
@@ -87,6 +188,6 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
-    db_connection = g.pop("db_connection", None)
-    if db_connection is not None:
-        db_connection.close()
+    db_reader = g.pop("db_reader", None)
+    if db_reader is not None:
+        db_reader.close()

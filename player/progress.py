@@ -12,20 +12,24 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Row, String, and_, bindparam, literal, select, union_all
+from sqlalchemy import ColumnElement, Connection, String, and_, bindparam, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from blocks.model import Block, Course, Question, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
+from player.db import Read, Reader
 from player.models import (
     Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
 
 if TYPE_CHECKING:
     from player.auth import Visitor
+
+Source = Session | Connection | Reader  # where progress is read from: see db.Read.rows
 
 COUNTED_KINDS = (QuizKind.CHECK, QuizKind.POSTTEST)  # the quizzes completion waits for
 # A submission's client id is a key across all learners, so it must be long enough not to collide
@@ -40,17 +44,35 @@ class State(StrEnum):
     PASSED = "passed"
 
 
+class AttemptRow(NamedTuple):
+    """An attempt as pages show it. Rows, not ORM objects: a step page reads them on every
+    request, and a write that needs the open attempt loads it by id in its own transaction (see
+    open_attempt)."""
+
+    id: int
+    block_id: str
+    quiz_id: str
+    number: int
+    submitted_at: datetime | None
+    percent: float | None
+    passed: bool | None
+
+
+class AnswerRow(NamedTuple):
+    attempt_id: int
+    question_id: str
+    response: dict[str, Any]
+    points: float
+    max_points: float
+
+
 @dataclass(frozen=True)
 class QuizStatus:
-    """A learner's attempts at one quiz, as rows (id, block_id, quiz_id, number, submitted_at, percent, passed).
-
-    Rows, not ORM objects: a step page reads them on every request, and a write that needs the
-    open attempt loads it by id in its own transaction (see open_attempt).
-    """
+    """A learner's attempts at one quiz: the submitted ones in order, and the open one."""
 
     quiz: Quiz
-    submitted: tuple[Row[Any], ...]
-    open_attempt: Row[Any] | None
+    submitted: tuple[AttemptRow, ...]
+    open_attempt: AttemptRow | None
 
     @property
     def best(self) -> float | None:
@@ -116,38 +138,28 @@ class BlockStatus:
 
 
 # -- reading -------------------------------------------------------------------------------
-def block_status(db: Session | Connection, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
+def block_status(db: Source, user_id: int | None, course_id: str, block: Block) -> BlockStatus:
     """Everything the player shows about one learner in one block, in two queries."""
     return _statuses(db, user_id, course_id, [block])[block.id]
 
 
-def course_states(db: Session | Connection, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
+def course_states(db: Source, user_id: int | None, course: Course, blocks: Iterable[Block] | None = None) -> dict[str, BlockStatus]:
     """The learner's status in each block of a course (or the blocks given), in two queries."""
     return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
 
 
-def _statuses(db: Session | Connection, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
+def _statuses(db: Source, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
     if user_id is None or not blocks:
         return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
     params = {"user_id": user_id, "course_id": course_id}
-    connection = _reader(db)
     marks: dict[str, dict[str, set[str]]] = {b.id: {"viewed": set(), "surveyed": set(), "last": set()} for b in blocks}
-    for kind, block_id, value in connection.execute(_MARKS, params):
+    for kind, block_id, value in _MARKS.rows(db, params):
         if block_id in marks:
             marks[block_id][kind].add(value)
-    attempts: dict[str, list[Row[Any]]] = defaultdict(list)
-    for attempt in connection.execute(_ATTEMPTS, params):
+    attempts: dict[str, list[AttemptRow]] = defaultdict(list)
+    for attempt in _ATTEMPTS.rows(db, params):
         attempts[attempt.block_id].append(attempt)
     return {block.id: _status(block, marks[block.id], attempts[block.id]) for block in blocks}
-
-
-def _reader(db: Session | Connection) -> Connection:
-    """Where Core reads run: a connection as given, or a session's own after a flush (Core
-    statements do not autoflush, and a write transaction's pending rows must count)."""
-    if isinstance(db, Session):
-        db.flush()
-        return db.connection()
-    return db
 
 
 def _in_course(model: Any) -> ColumnElement[bool]:
@@ -161,19 +173,19 @@ def _mark(kind: str, model: Any, column: Any) -> Any:
     return select(literal(kind, String), model.block_id, column).where(_in_course(model)).distinct()
 
 
-# Built once, as Core statements: a step page runs them on every request, and building a
-# statement or ORM objects costs more than running the query on a learner's few rows.
-_MARKS = union_all(
+# Built once, as db.Reads: a step page runs them on every request, and building a statement,
+# ORM objects or SQLAlchemy's execution context costs more than the query on a learner's few rows.
+_MARKS = Read(union_all(
     _mark("viewed", SectionView, SectionView.section_id),
     _mark("surveyed", SurveyAnswer, SurveyAnswer.survey_id),
     _mark("last", BlockProgress, BlockProgress.last_section),
-)
-_ATTEMPTS = select(
+))
+_ATTEMPTS = Read(select(
     Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
-).where(_in_course(Attempt)).order_by(Attempt.number)
+).where(_in_course(Attempt)).order_by(Attempt.number), AttemptRow)
 
 
-def _status(block: Block, marks: dict[str, set[str]], attempts: list[Row[Any]]) -> BlockStatus:
+def _status(block: Block, marks: dict[str, set[str]], attempts: list[AttemptRow]) -> BlockStatus:
     quizzes = {
         quiz.id: QuizStatus(
             quiz,
@@ -211,19 +223,32 @@ def latest_answers(attempt: Attempt) -> dict[str, Answer]:
     return latest
 
 
-def answers_by_attempt(db: Session | Connection, attempt_ids: Iterable[int]) -> dict[int, dict[str, Row[Any]]]:
-    """The latest answer to each question of each attempt, as rows (question_id, response, points,
-    max_points): what a page shows without loading ORM objects."""
-    found: dict[int, dict[str, Row[Any]]] = defaultdict(dict)
+def answers_by_attempt(db: Session, attempt_ids: Iterable[int]) -> dict[int, dict[str, AnswerRow]]:
+    """The latest answer to each question of each attempt (what a page shows of them, without
+    loading ORM objects)."""
+    found: dict[int, dict[str, AnswerRow]] = defaultdict(dict)
     ids = list(attempt_ids)
     if ids:
-        for row in _reader(db).execute(_ANSWERS, {"ids": ids}):
+        db.flush()
+        for row in db.execute(_ANSWERS, {"ids": ids}):
+            found[row.attempt_id][row.question_id] = AnswerRow(*row)
+    return found
+
+
+def open_answers(db: Source, user_id: int | None, course_id: str) -> dict[int, dict[str, AnswerRow]]:
+    """The latest answer to each question of each of the learner's open attempts in a course:
+    what a quiz step fills its form with again (mid-quiz resume)."""
+    found: dict[int, dict[str, AnswerRow]] = defaultdict(dict)
+    if user_id is not None:
+        for row in _OPEN_ANSWERS.rows(db, {"user_id": user_id, "course_id": course_id}):
             found[row.attempt_id][row.question_id] = row
     return found
 
 
-_ANSWERS = select(Answer.attempt_id, Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
-    Answer.attempt_id.in_(bindparam("ids", expanding=True))).order_by(Answer.id)
+_ANSWER_COLUMNS = (Answer.attempt_id, Answer.question_id, Answer.response, Answer.points, Answer.max_points)
+_ANSWERS = select(*_ANSWER_COLUMNS).where(Answer.attempt_id.in_(bindparam("ids", expanding=True))).order_by(Answer.id)
+_OPEN_ANSWERS = Read(select(*_ANSWER_COLUMNS).join(Attempt, Attempt.id == Answer.attempt_id).where(
+    _in_course(Attempt), Attempt.submitted_at.is_(None)).order_by(Answer.id), AnswerRow)
 
 
 # -- writing -------------------------------------------------------------------------------

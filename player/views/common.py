@@ -47,7 +47,7 @@ def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     """A block the learner may take now; a locked one answers 403 (its start page says why)."""
     course, block = course_and_block(course_id, block_id)
     required = required_before(course, block)
-    if required and waiting_for(course, course_states(db.connection(), learner_id(), course, required), block):
+    if required and waiting_for(course, course_states(db.reader(), learner_id(), course, required), block):
         abort(403)
     return course, block
 

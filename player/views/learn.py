@@ -17,8 +17,7 @@ from player.content import store
 from player.forms import response_from_form
 from player.i18n import current_lang
 from player.progress import (
-    QuizStatus, answers_by_attempt, attempt_seed, block_status, claim, course_states, mark_viewed, record_survey,
-    waiting_for,
+    QuizStatus, attempt_seed, block_status, claim, course_states, mark_viewed, open_answers, record_survey, waiting_for,
 )
 from player.views.common import (
     EVALUATION_STEP, client_id, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404,
@@ -33,7 +32,7 @@ bp = Blueprint("learn", __name__)
 def block_start(course_id: str, block_id: str) -> str:
     """Content note, outcomes and the way in (start or resume)."""
     course, block = course_and_block(course_id, block_id)
-    statuses = course_states(db.connection(), learner_id(), course)
+    statuses = course_states(db.reader(), learner_id(), course)
     return render_template(
         "block_start.html", course=course, block=block, status=statuses[block.id],
         waiting=waiting_for(course, statuses, block),
@@ -48,12 +47,12 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     if step_id != EVALUATION_STEP:
         section_or_404(block, step_id)
     user_id = learner_id()
-    status = block_status(db.connection(), user_id, course.id, block)
+    status = block_status(db.reader(), user_id, course.id, block)
     quizzes = block.section(step_id).nodes(Quiz) if step_id != EVALUATION_STEP else []
     return render_template(
         "step.html", course=course, block=block, step_id=step_id, status=status, parts=step_parts(course, block, step_id),
         section=block.section(step_id), client_id=new_client_id(), hint=request.args.get("hint", ""),
-        quiz_saved=_saved([status.quizzes[q.id] for q in quizzes]),
+        quiz_saved=_saved(user_id, course.id, [status.quizzes[q.id] for q in quizzes]),
         quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
     )
 
@@ -89,10 +88,10 @@ def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, An
     return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
 
 
-def _saved(quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:
+def _saved(user_id: int | None, course_id: str, quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:
     """The answers of each quiz's open attempt, to fill the form again (mid-quiz resume)."""
     open_ids = {q.quiz.id: q.open_attempt.id for q in quizzes if q.open_attempt}
-    answers = answers_by_attempt(db.connection(), open_ids.values()) if open_ids else {}
+    answers = open_answers(db.reader(), user_id, course_id) if open_ids else {}
     return {q.quiz.id: {qid: a.response for qid, a in answers.get(open_ids.get(q.quiz.id, -1), {}).items()} for q in quizzes}
 
 

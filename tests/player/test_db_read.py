@@ -1,0 +1,92 @@
+"""db.Read: the hot reads run on the driver's connection give the rows SQLAlchemy would."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+from flask import Flask
+from sqlalchemy import bindparam, literal, select, union_all
+
+from player import db
+from player.models import Answer, Attempt, User
+
+_ATTEMPT = select(Attempt.id, Attempt.submitted_at, Attempt.percent, Attempt.passed).where(
+    Attempt.user_id == bindparam("user_id")).order_by(Attempt.number)
+
+
+def _learner_with_attempts(app: Flask) -> int:
+    with app.app_context(), db.writing() as write:
+        user = User(email="reader@example.org", name="Reader")
+        write.add(user)
+        write.flush()
+        submitted = Attempt(user_id=user.id, course_id="c", block_id="b", quiz_id="q", block_version=1, number=1,
+                            seed=1, percent=62.5, passed=False)
+        write.add_all([submitted, Attempt(user_id=user.id, course_id="c", block_id="b", quiz_id="q", block_version=1,
+                                          number=2, seed=2)])
+        write.flush()
+        submitted.submitted_at = submitted.started_at
+        write.add(Answer(attempt_id=submitted.id, question_id="q1", response={"choice": [1, 2]}, points=0.5, max_points=1))
+        return user.id
+
+
+def test_rows_are_converted_as_sqlalchemy_converts_them(app: Flask) -> None:
+    user_id = _learner_with_attempts(app)
+    read = db.Read(_ATTEMPT)
+    with app.test_request_context():
+        fast = read.rows(db.reader(), {"user_id": user_id})
+        slow = [tuple(row) for row in db.session().execute(_ATTEMPT, {"user_id": user_id})]
+    assert [tuple(row) for row in fast] == slow
+    first, second = fast
+    assert first.submitted_at is not None and first.submitted_at.year >= 2026  # a datetime, not the stored text
+    assert first.passed is False and first.percent == 62.5
+    assert second.submitted_at is None and second.passed is None
+
+
+def test_json_columns_and_named_rows(app: Flask) -> None:
+    class Given(NamedTuple):
+        question_id: str
+        response: dict
+        points: float
+
+    user_id = _learner_with_attempts(app)
+    statement = select(Answer.question_id, Answer.response, Answer.points).join(Attempt).where(
+        Attempt.user_id == bindparam("user_id"))
+    with app.test_request_context():
+        (row,) = db.Read(statement, Given).rows(db.reader(), {"user_id": user_id})
+        with db.writing() as write:  # inside a write transaction the same Read runs through the session
+            (in_write,) = db.Read(statement, Given).rows(write, {"user_id": user_id})
+    assert row == Given("q1", {"choice": [1, 2]}, 0.5) == in_write
+    assert isinstance(row, Given)
+
+
+def test_fixed_values_and_repeated_parameters(app: Flask) -> None:
+    user_id = _learner_with_attempts(app)
+    statement = union_all(
+        select(literal("open").label("kind"), Attempt.number).where(Attempt.user_id == bindparam("user_id"),
+                                                                    Attempt.submitted_at.is_(None)),
+        select(literal("done").label("kind"), Attempt.number).where(Attempt.user_id == bindparam("user_id"),
+                                                                    Attempt.submitted_at.is_not(None)),
+    )
+    with app.test_request_context():
+        rows = db.Read(statement).rows(db.reader(), {"user_id": user_id})
+    assert sorted((row.kind, row.number) for row in rows) == [("done", 1), ("open", 2)]
+
+
+def test_a_read_refuses_what_it_cannot_run_unchanged(app: Flask) -> None:
+    class Wrong(NamedTuple):
+        id: int
+
+    with pytest.raises(ValueError, match="has fields"):
+        db.Read(_ATTEMPT, Wrong)
+    expanding = db.Read(select(User.id).where(User.id.in_(bindparam("ids", expanding=True))))
+    with app.test_request_context(), pytest.raises(ValueError, match="expanding"):
+        expanding.rows(db.reader(), {"ids": [1]})
+
+
+def test_the_reader_goes_back_to_the_pool_after_the_request(app: Flask) -> None:
+    pool = app.extensions["coursepack_engine"].pool
+    with app.test_request_context():
+        db.reader()
+        assert pool.checkedout() == 1
+    assert pool.checkedout() == 0
