@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from babel.support import NullTranslations
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale, get_translations
 
 from player.interface_strings import interface_html
@@ -29,23 +29,29 @@ def direction(lang: str) -> str:
 
 
 def current_lang() -> str:
-    """The request's interface language code, looked up once (Flask-Babel's get_locale walks
-    the request context on every call, and a page asks many times)."""
+    """The request's interface language code, chosen once (Flask-Babel's get_locale also parses
+    a babel Locale, which a page that only needs the code can do without)."""
     if "interface_lang" not in g:
-        g.interface_lang = str(get_locale())
+        g.interface_lang = select_locale()
     return g.interface_lang
 
 
 def translations() -> NullTranslations:
-    """The request's catalogue, looked up once: templates translate dozens of strings a page, and
-    Flask-Babel's lookup (context, domain, locale) costs more than the translation itself."""
+    """The request's catalogue. Templates translate dozens of strings a page, and Flask-Babel's
+    lookup (context, domain, locale) costs more than the translation itself, so each language's
+    catalogue is kept by the app once Flask-Babel has loaded it."""
     if "translations" not in g:
-        g.translations = get_translations()
+        catalogues = current_app.extensions["coursepack_catalogues"]
+        lang = current_lang()
+        if lang not in catalogues:
+            catalogues[lang] = get_translations()
+        g.translations = catalogues[lang]
     return g.translations
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.extensions["coursepack_catalogues"] = {}
     app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue looked up once
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
-from flask_wtf.csrf import CSRFProtect
+import threading
+from collections import OrderedDict
+
+from flask import Flask, Response, current_app, g, session
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
 
 csrf = CSRFProtect()
+TOKENS_KEPT = 10_000  # signed form tokens of recent sessions, about 150 bytes each
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -28,6 +33,48 @@ HEADERS = {
 }
 
 
+class SignedTokens:
+    """The signed form token of each recent session's secret, so a page does not sign it again.
+
+    Flask-WTF signs the session's secret with a timestamp on every request; with no time limit
+    on tokens (WTF_CSRF_TIME_LIMIT = None, the player's setting) a token signed earlier is
+    exactly as valid, and the same one is checked the same way. With a time limit set, every
+    request signs afresh so that tokens keep their age.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._signed: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def token(self) -> str:
+        if "csrf_token" in g or current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
+            return generate_csrf()
+        secret = session.get("csrf_token")
+        with self._lock:
+            signed = self._signed.get(secret) if isinstance(secret, str) else None
+            if signed is not None:
+                self._signed.move_to_end(secret)
+        if signed is None:
+            signed = generate_csrf()  # makes the session's secret when it has none
+            with self._lock:
+                self._signed[session["csrf_token"]] = signed
+                while len(self._signed) > self.size:
+                    self._signed.popitem(last=False)
+        g.csrf_token = signed  # where Flask-WTF keeps the request's token: later calls agree
+        return signed
+
+
+def csrf_token() -> str:
+    """The form token of this request's session."""
+    return current_app.extensions["coursepack_tokens"].token()
+
+
+def csrf_field() -> Markup:
+    """The hidden field that carries the form token: every form that changes something has one."""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">')
+
+
 def _headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
@@ -40,4 +87,6 @@ def _headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
+    app.extensions["coursepack_tokens"] = SignedTokens(TOKENS_KEPT)
+    app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
     app.after_request(_headers)

@@ -81,6 +81,39 @@ def test_every_state_change_needs_a_csrf_token(app: Flask, client: FlaskClient) 
         assert client.post(url, data={"go": "next"}).status_code == 400, endpoint
 
 
+def test_a_kept_form_token_is_the_sessions_own_and_still_checked(app: Flask, app_config: dict) -> None:
+    """Tokens signed once per session (no time limit) are Flask-WTF's: another worker with the
+    same secret accepts them, another session's token is refused, a changed one too."""
+    first, second = app.test_client(), app.test_client()
+    token = csrf_token(first)
+    assert csrf_token(first, "/signup") == token  # kept, not signed again
+    assert csrf_token(second) != token
+    other_worker = create_app(app_config).test_client()
+    other_worker.set_cookie("coursepack_session", first.get_cookie("coursepack_session").value)
+    assert other_worker.post("/signup", data={"csrf_token": token, "email": "a@example.org", "password": "a long enough password"}).status_code == 302
+    assert second.post("/signup", data={"csrf_token": token, "email": "b@example.org"}).status_code == 400
+    assert first.post("/signup", data={"csrf_token": token[:-2] + "xx", "email": "c@example.org"}).status_code == 400
+
+
+def test_form_tokens_are_signed_afresh_when_they_have_a_time_limit(app_config: dict) -> None:
+    app = create_app({**app_config, "WTF_CSRF_TIME_LIMIT": 3600})
+    with app.app_context():
+        upgrade(db.engine())
+    client = app.test_client()
+    csrf_token(client)
+    assert not app.extensions["coursepack_tokens"]._signed
+    app.extensions["coursepack_engine"].dispose()
+
+
+def test_kept_form_tokens_are_bounded(app: Flask) -> None:
+    tokens = app.extensions["coursepack_tokens"]
+    tokens.size = 3
+    clients = [app.test_client() for _ in range(5)]
+    for client in clients:
+        csrf_token(client)
+    assert len(tokens._signed) == 3
+
+
 def test_no_get_changes_state(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
     before = _row_counts(app)
