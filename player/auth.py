@@ -1,22 +1,28 @@
 """Who is asking: server-side sessions, argon2id passwords, guests, and login throttling.
 
-The cookie holds only the id of a row in `login_sessions`. Signing out or changing the password
-deletes rows, so a copied or replayed cookie stops working at once, on every worker and host.
+The signed cookie holds the id of a row in `login_sessions` (besides the language chosen and the
+form token's secret). Signing out or changing the password deletes rows, so a copied or replayed
+cookie stops working at once, on every worker and host.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from sqlalchemy import bindparam, delete, select
 
 from player import db
 from player.models import LoginSession, User
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -136,7 +142,23 @@ def login_key() -> str:
     return f"{get_remote_address()}|{email}"
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its serializer built once per set of secret keys
+    instead of on every request."""
+
+    def __init__(self) -> None:
+        self._keys: tuple[object, ...] = ()
+        self._serializer: URLSafeTimedSerializer | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys != self._keys:
+            self._serializer, self._keys = super().get_signing_serializer(app), keys
+        return self._serializer
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     limiter.init_app(app)
     # Every limit here is a decorator on its view, which checks itself when the view runs
     # (Flask-Limiter's LimitDecorator). With no default or application limits, the app-wide
