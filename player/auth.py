@@ -7,15 +7,19 @@ cookie stops working at once, on every worker and host.
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, current_app, g, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, current_app, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature
 from sqlalchemy import bindparam, delete, select
 
 from player import db
@@ -23,6 +27,8 @@ from player.models import LoginSession, User
 
 if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
+
+SESSIONS_KEPT = 10_000  # verified cookies of recent visitors, a few hundred bytes each
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -143,18 +149,52 @@ def login_key() -> str:
 
 
 class CookieSessions(SecureCookieSessionInterface):
-    """Flask's signed session cookie, with its serializer built once per set of secret keys
-    instead of on every request."""
+    """Flask's signed session cookie, checked once per cookie instead of on every request.
 
-    def __init__(self) -> None:
+    A cookie's signature and contents do not change, so a cookie verified lately is kept with
+    the time it expires (bounded, least recently used first out) and its contents handed out as
+    a fresh copy. Only cookies holding plain values are kept: a list (flashed messages) is
+    changed in place. Flask's own checks run for every other cookie and after a key change.
+    """
+
+    def __init__(self, size: int = SESSIONS_KEPT) -> None:
+        self.size = size
         self._keys: tuple[object, ...] = ()
         self._serializer: URLSafeTimedSerializer | None = None
+        self._verified: OrderedDict[str, tuple[float, dict[str, object]]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys != self._keys:
-            self._serializer, self._keys = super().get_signing_serializer(app), keys
+            with self._lock:
+                self._serializer, self._keys = super().get_signing_serializer(app), keys
+                self._verified.clear()
         return self._serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        serializer = self.get_signing_serializer(app)
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if serializer is None or not cookie:
+            return super().open_session(app, request)
+        with self._lock:
+            entry = self._verified.get(cookie)
+            if entry is not None:
+                self._verified.move_to_end(cookie)
+        if entry is None or entry[0] <= time.time():
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            try:
+                data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if not isinstance(data, dict) or not all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values()):
+                return self.session_class(data)
+            entry = (signed_at.timestamp() + max_age, data)
+            with self._lock:
+                self._verified[cookie] = entry
+                while len(self._verified) > self.size:
+                    self._verified.popitem(last=False)
+        return self.session_class(entry[1])  # a copy: a request changes its session in place
 
 
 def init_app(app: Flask) -> None:

@@ -76,12 +76,15 @@ def csrf_field() -> Markup:
 
 
 def _headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Add each security header a view has not set itself (one look at what is there: Werkzeug's
+    setdefault raises and catches an exception for every header missing)."""
+    wanted = dict(HEADERS)
     if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
+        wanted["Cache-Control"] = "no-store"
     if not current_app.config.get("DEVELOPMENT"):
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend([(name, value) for name, value in wanted.items() if name.lower() not in present])
     return response
 
 

@@ -49,11 +49,12 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     user_id = learner_id()
     parts = step_parts(course, block, step_id)
     # only quizzes and surveys show the learner's progress; a step of text needs none of it
-    status = block_status(db.reader(), user_id, course.id, block) if _interactive(parts) else None
-    quizzes = block.section(step_id).nodes(Quiz) if status and step_id != EVALUATION_STEP else []
+    interactive = any(kind in ("quiz", "survey") for kind, _node in parts)
+    status = block_status(db.reader(), user_id, course.id, block) if interactive else None
+    quizzes = block.section(step_id).nodes(Quiz) if interactive and step_id != EVALUATION_STEP else []
     return render_template(
         "step.html", course=course, block=block, step_id=step_id, status=status, parts=parts,
-        section=block.section(step_id), client_id=new_client_id(), hint=request.args.get("hint", ""),
+        section=block.section(step_id), client_id=new_client_id() if interactive else "", hint=request.args.get("hint", ""),
         quiz_saved=_saved(user_id, course.id, [status.quizzes[q.id] for q in quizzes]),
         quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
     )
@@ -88,10 +89,6 @@ def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, An
         return [*parts, piece("form"), ("csrf", None), piece("buttons")]
 
     return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
-
-
-def _interactive(parts: list[tuple[str, Any]]) -> bool:
-    return any(kind in ("quiz", "survey") for kind, _node in parts)
 
 
 def _saved(user_id: int | None, course_id: str, quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import time
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -257,3 +258,58 @@ def test_join_code_puts_the_learner_in_the_cohort(app: Flask, client: FlaskClien
 def test_html_never_contains_a_script_from_content(client: FlaskClient) -> None:
     page = client.get("/courses/core-blocks/").get_data(as_text=True)
     assert not re.search(r"<script", page)
+
+
+# --- the session cookie, checked once per cookie ----------------------------------------------
+
+
+def _cookie(app: Flask, data: dict) -> str:
+    return app.session_interface.get_signing_serializer(app).dumps(data)
+
+
+def _open(app: Flask, cookie: str) -> dict:
+    with app.test_request_context(headers={"Cookie": f"coursepack_session={cookie}"}):
+        return dict(app.session_interface.open_session(app, request))
+
+
+def test_a_kept_session_cookie_is_handed_out_as_a_copy(app: Flask) -> None:
+    cookie = _cookie(app, {"sid": 7, "lang": "mk"})
+    with app.test_request_context(headers={"Cookie": f"coursepack_session={cookie}"}):
+        session = app.session_interface.open_session(app, request)
+        session["lang"] = "uk"  # a request changing its session...
+    assert _open(app, cookie) == {"sid": 7, "lang": "mk"}  # ...changes nothing kept
+    assert cookie in app.session_interface._verified
+
+
+def test_a_changed_or_foreign_cookie_is_still_refused(app: Flask, app_config: dict) -> None:
+    cookie = _cookie(app, {"sid": 7})
+    assert _open(app, cookie) == {"sid": 7}
+    payload, _, signature = cookie.rpartition(".")
+    assert _open(app, payload + "." + signature[::-1]) == {}
+    other = create_app({**app_config, "SECRET_KEY": "another-secret-" + "y" * 32})
+    assert _open(app, _cookie(other, {"sid": 1})) == {}
+    app.secret_key = "a-rotated-secret-" + "z" * 32  # a new key forgets what was checked with the old
+    assert _open(app, cookie) == {}
+    other.extensions["coursepack_engine"].dispose()
+
+
+def test_a_kept_session_cookie_still_expires(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    cookie = _cookie(app, {"sid": 7})
+    assert _open(app, cookie) == {"sid": 7}
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + app.permanent_session_lifetime.total_seconds() + 5)
+    assert _open(app, cookie) == {}
+
+
+def test_only_cookies_of_plain_values_are_kept(app: Flask) -> None:
+    flashed = _cookie(app, {"sid": 7, "_flashes": [["error", "Wrong password"]]})
+    assert _open(app, flashed)["_flashes"] == [["error", "Wrong password"]]
+    assert flashed not in app.session_interface._verified
+
+
+def test_kept_session_cookies_are_bounded(app: Flask) -> None:
+    app.session_interface.size = 2
+    cookies = [_cookie(app, {"sid": n}) for n in range(4)]
+    for cookie in cookies:
+        _open(app, cookie)
+    assert list(app.session_interface._verified) == cookies[2:]
