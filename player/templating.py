@@ -13,7 +13,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from blocks.model import SCALES, Block, Question
+from blocks.model import SCALES, Block, Quiz, Survey
 from player.auth import current_user
 from player.i18n import current_lang
 from player.views.common import option_order
@@ -68,20 +68,31 @@ class RecentlyRendered:
         return html
 
 
-QUESTIONS_KEPT = 4096  # a few KB each: a few MB per worker at most
+FIELDS_KEPT = 512  # a quiz's fields are ten or twenty KB at most: a few MB per worker
 
 
-def question_html(block: Block, question: Question, order: tuple[int, ...], saved: dict[str, Any] | None, hint_n: int) -> Markup:
-    """A question's answer fields. The same question, option order, saved answer, hints shown and
-    language give the same HTML to every learner, and rendering them was most of a quiz step's
-    cost, so recent results are kept (bounded)."""
-    key = (id(block), question.id, order, json.dumps(saved, sort_keys=True) if saved else "", hint_n, current_lang())
+def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict[str, dict] | None = None,
+                  hint: str = "") -> Markup:
+    """The answer fields of a quiz's or survey's questions as one learner sees them now: options
+    in the attempt's order (`seed`), `saved` answers filled in, and the hints asked for (`hint`,
+    "question-id:count"). Rendering them was most of a quiz step's cost, and the same state gives
+    the same HTML, so recent results are kept (bounded). When nothing in the quiz is shuffled the
+    seed changes nothing, and every learner shares the fields without saved answers."""
+    questions = owner.questions
+    shuffle = isinstance(owner, Quiz) and owner.shuffle
+    if not (shuffle or any(q.pairs or q.items for q in questions)):
+        seed = 0
+    hint_id, _, hint_count = hint.partition(":")
+    hints = (hint_id, int(hint_count)) if hint_count.isdigit() and any(q.id == hint_id for q in questions) else ("", 0)
+    key = (id(block), owner.id, seed, json.dumps(saved, sort_keys=True) if saved else "", hints, current_lang())
 
     def render() -> Markup:
         macro = current_app.jinja_env.get_template("_questions.html").module.question_fields  # type: ignore[attr-defined]
-        return Markup(macro(question, order, saved, hint_n))
+        return Markup("\n").join(
+            macro(q, option_order(q, seed, shuffle), (saved or {}).get(q.id), hints[1] if q.id == hints[0] else 0)
+            for q in questions)
 
-    return current_app.extensions["coursepack_questions"].get(key, block, render)
+    return current_app.extensions["coursepack_fields"].get(key, block, render)
 
 
 def shell(piece: str) -> Markup:
@@ -97,9 +108,9 @@ def shell(piece: str) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["coursepack_questions"] = RecentlyRendered(QUESTIONS_KEPT)
+    app.extensions["coursepack_fields"] = RecentlyRendered(FIELDS_KEPT)
     app.extensions["coursepack_shell"] = RecentlyRendered(64)
     app.jinja_env.globals.update(
-        current_user=current_user, option_order=option_order, question_html=question_html, shell=shell, SCALES=SCALES,
+        current_user=current_user, answer_fields=answer_fields, shell=shell, SCALES=SCALES,
     )
     app.jinja_env.filters.update(gap_inputs=gap_inputs, gap_blanks=gap_blanks)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from markupsafe import Markup
 
 from blocks.load import Loader
-from player.templating import RecentlyRendered
+from blocks.model import QuestionType
+from player.templating import RecentlyRendered, answer_fields
 from player.views.common import option_order
 from tests.conftest import COURSES, post, sign_up
 
@@ -91,3 +94,21 @@ def test_recently_rendered_is_bounded_and_answers_only_for_its_source() -> None:
     kept.get("c", source, render("c1"))  # "a" was least recently used: it goes
     assert kept.get("a", edited, render("a4")) == "a4"
     assert renders == ["a1", "a3", "b1", "c1", "a4"]
+
+
+def test_fields_of_a_quiz_without_shuffling_are_shared_by_every_attempt(app: Flask) -> None:
+    plain = replace(QUIZ, shuffle=False, questions=tuple(
+        q for q in QUIZ.questions if q.type not in (QuestionType.MATCH, QuestionType.ORDER)))
+    kept = app.extensions["coursepack_fields"]
+    with app.test_request_context():
+        first = answer_fields(BLOCK, plain, seed=1)
+        assert answer_fields(BLOCK, plain, seed=2) is first  # the seed orders nothing here
+        assert answer_fields(BLOCK, plain, seed=2, hint="not-in-this-quiz:3") is first
+        assert answer_fields(BLOCK, plain, seed=2, hint=f"{SINGLE.id}:1") is not first
+    assert len(kept._entries) == 2
+
+
+def test_fields_of_a_shuffled_quiz_follow_each_attempts_order(app: Flask) -> None:
+    with app.test_request_context():
+        pages = {str(answer_fields(BLOCK, QUIZ, seed=seed)) for seed in range(6)}
+    assert len(pages) > 1
