@@ -69,6 +69,7 @@ class RecentlyRendered:
 
 
 FIELDS_KEPT = 512  # a quiz's fields are ten or twenty KB at most: a few MB per worker
+QUIZ_HEADS_KEPT = 512  # a quiz's title, intro and a learner's attempts: a few hundred bytes each
 
 
 def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict[str, dict] | None = None,
@@ -98,17 +99,19 @@ def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict
 def shell(piece: str) -> Markup:
     """A piece of the page shell (_shell.html) that every page in a language shares, rendered
     once; while templates reload (development), rendered every time so edits show."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
     def render() -> Markup:
         return Markup(render_template("_shell.html", piece=piece))
 
-    if current_app.jinja_env.auto_reload:
+    if app.jinja_env.auto_reload:
         return render()
-    key = (piece, current_lang(), request.script_root)
-    return current_app.extensions["coursepack_shell"].get(key, current_app.jinja_env, render)
+    return app.extensions["coursepack_shell"].get((piece, current_lang(), request.script_root), app.jinja_env, render)
 
 
 def init_app(app: Flask) -> None:
     app.extensions["coursepack_fields"] = RecentlyRendered(FIELDS_KEPT)
+    app.extensions["coursepack_quiz_heads"] = RecentlyRendered(QUIZ_HEADS_KEPT)  # see learn.quiz_view
     app.extensions["coursepack_shell"] = RecentlyRendered(64)
     app.jinja_env.globals.update(
         current_user=current_user, answer_fields=answer_fields, shell=shell, SCALES=SCALES,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from blocks.model import Block, Course, Quiz, Survey
+from blocks.model import Block, Course, Quiz, QuizKind, Survey
 from player import db
 from player.access import allow
 from player.auth import ensure_learner
@@ -19,6 +20,7 @@ from player.i18n import current_lang
 from player.progress import (
     QuizStatus, attempt_seed, block_status, claim, course_states, mark_viewed, open_answers, record_survey, waiting_for,
 )
+from player.templating import answer_fields
 from player.views.common import (
     EVALUATION_STEP, client_id, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404,
     steps,
@@ -51,12 +53,12 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     # only quizzes and surveys show the learner's progress; a step of text needs none of it
     interactive = any(kind in ("quiz", "survey") for kind, _node in parts)
     status = block_status(db.reader(), user_id, course.id, block) if interactive else None
-    quizzes = block.section(step_id).nodes(Quiz) if interactive and step_id != EVALUATION_STEP else []
+    quizzes = [status.quizzes[q.id] for q in block.section(step_id).nodes(Quiz)] if status and step_id != EVALUATION_STEP else []
+    saved, hint = _saved(user_id, course.id, quizzes), request.args.get("hint", "")
     return render_template(
         "step.html", course=course, block=block, step_id=step_id, status=status, parts=parts,
-        section=block.section(step_id), client_id=new_client_id() if interactive else "", hint=request.args.get("hint", ""),
-        quiz_saved=_saved(user_id, course.id, [status.quizzes[q.id] for q in quizzes]),
-        quiz_seed={q.id: _seed(user_id, status.quizzes[q.id]) for q in quizzes},
+        section=block.section(step_id), client_id=new_client_id() if interactive else "",
+        quizzes={q.quiz.id: quiz_view(course, block, step_id, q, _seed(user_id, q), saved[q.quiz.id], hint) for q in quizzes},
     )
 
 
@@ -89,6 +91,36 @@ def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, An
         return [*parts, piece("form"), ("csrf", None), piece("buttons")]
 
     return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
+
+
+@dataclass(frozen=True)
+class QuizView:
+    """A quiz on a step as one learner sees it: its head (title, intro, their attempts, and the
+    opening of the form when they may answer), then the form's answer fields and buttons."""
+
+    head: Markup
+    form: bool
+    fields: Markup
+    buttons: Markup
+
+
+def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, seed: int, saved: dict[str, dict],
+              hint: str) -> QuizView:
+    """A quiz's pieces for this learner. The head depends only on the quiz and the learner's
+    attempts (most learners share "not tried yet"), so recent heads are kept; the buttons are
+    the same for everyone in a language."""
+    quiz, lang = status.quiz, current_lang()
+    form = not (status.passed and quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
+    context = dict(course=course, block=block, step_id=step_id, section=block.section(step_id), node=quiz, qs=status)
+    attempts = tuple((a.number, a.percent) for a in status.submitted)
+    head = current_app.extensions["coursepack_quiz_heads"].get(
+        (course.id, block.id, step_id, quiz.id, status.attempts_left, status.passed, attempts, lang), block,
+        lambda: Markup(render_template("_quiz.html", piece="head", **context)))
+    if not form:
+        return QuizView(head, False, Markup(), Markup())
+    buttons = store().derived(("quiz-buttons", course.id, block.id, quiz.id, lang), block,
+                              lambda: Markup(render_template("_quiz.html", piece="buttons", **context)))
+    return QuizView(head, True, answer_fields(block, quiz, seed, saved, hint), buttons)
 
 
 def _saved(user_id: int | None, course_id: str, quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:

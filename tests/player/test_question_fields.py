@@ -17,6 +17,7 @@ from blocks.model import QuestionType
 from player.templating import RecentlyRendered, answer_fields
 from player.views.common import option_order
 from tests.conftest import COURSES, post, sign_up
+from tests.player.helpers import quiz_form
 
 BLOCK = Loader().course(COURSES / "sample").blocks[0]
 QUIZ = BLOCK.quizzes[0]
@@ -112,3 +113,21 @@ def test_fields_of_a_shuffled_quiz_follow_each_attempts_order(app: Flask) -> Non
     with app.test_request_context():
         pages = {str(answer_fields(BLOCK, QUIZ, seed=seed)) for seed in range(6)}
     assert len(pages) > 1
+
+
+def test_the_quiz_head_follows_each_learners_attempts(client: FlaskClient, app: Flask) -> None:
+    """The head (attempts left, scores, the form) is kept per state: it changes with every attempt
+    and the learner who has not tried yet still sees theirs."""
+    sign_up(client)
+    page = client.get(f"{BASE}/check").get_data(as_text=True)
+    assert "3 attempts left" in page and "Best score" not in page and 'name="action" value="submit"' in page
+    for number in (1, 2, 3):
+        form = {"client_id": uuid.uuid4().hex, "action": "submit", **quiz_form(QUIZ, right=False)}
+        assert post(client, f"{BASE}/check/quiz/{QUIZ.id}", form).location.endswith(f"/attempts/{number}")
+        page = client.get(f"{BASE}/check").get_data(as_text=True)
+        assert f"Attempt {number}:" in page and "Best score" in page
+    assert "You have used all attempts at this quiz." in page and 'name="action" value="submit"' not in page
+    newcomer = app.test_client()
+    sign_up(newcomer, email="newcomer@example.org")
+    fresh = newcomer.get(f"{BASE}/check").get_data(as_text=True)
+    assert "3 attempts left" in fresh and "Attempt 1:" not in fresh and 'name="action" value="submit"' in fresh
