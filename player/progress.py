@@ -148,18 +148,38 @@ def course_states(db: Source, user_id: int | None, course: Course, blocks: Itera
     return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
 
 
+def quiz_statuses(db: Source, user_id: int | None, course_id: str, block: Block) -> dict[str, QuizStatus]:
+    """The learner's attempts at each quiz of a block, in one query: all a quiz step shows."""
+    attempts = _attempts(db, {"user_id": user_id, "course_id": course_id}) if user_id is not None else {}
+    return _quiz_statuses(block, attempts.get(block.id, []))
+
+
+def surveys_done(db: Source, user_id: int | None, course_id: str, block: Block) -> frozenset[str]:
+    """The surveys of a block the learner has answered, in one query: all a survey shows."""
+    if user_id is None:
+        return frozenset()
+    rows = _SURVEYED.rows(db, {"user_id": user_id, "course_id": course_id})
+    return frozenset(survey_id for _kind, block_id, survey_id in rows if block_id == block.id)
+
+
 def _statuses(db: Source, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
     if user_id is None or not blocks:
-        return {b.id: BlockStatus(b, frozenset(), {q.id: QuizStatus(q, (), None) for q in b.quizzes}) for b in blocks}
+        return {b.id: BlockStatus(b, frozenset(), _quiz_statuses(b, [])) for b in blocks}
     params = {"user_id": user_id, "course_id": course_id}
     marks: dict[str, dict[str, set[str]]] = {b.id: {"viewed": set(), "surveyed": set(), "last": set()} for b in blocks}
     for kind, block_id, value in _MARKS.rows(db, params):
         if block_id in marks:
             marks[block_id][kind].add(value)
-    attempts: dict[str, list[AttemptRow]] = defaultdict(list)
+    attempts = _attempts(db, params)
+    return {block.id: _status(block, marks[block.id], attempts.get(block.id, [])) for block in blocks}
+
+
+def _attempts(db: Source, params: dict[str, Any]) -> dict[str, list[AttemptRow]]:
+    """The learner's attempts in a course, by block, in order."""
+    found: dict[str, list[AttemptRow]] = defaultdict(list)
     for attempt in _ATTEMPTS.rows(db, params):
-        attempts[attempt.block_id].append(attempt)
-    return {block.id: _status(block, marks[block.id], attempts[block.id]) for block in blocks}
+        found[attempt.block_id].append(attempt)
+    return found
 
 
 def _in_course(model: Any) -> ColumnElement[bool]:
@@ -180,13 +200,20 @@ _MARKS = Read(union_all(
     _mark("surveyed", SurveyAnswer, SurveyAnswer.survey_id),
     _mark("last", BlockProgress, BlockProgress.last_section),
 ))
+_SURVEYED = Read(_mark("surveyed", SurveyAnswer, SurveyAnswer.survey_id))
 _ATTEMPTS = Read(select(
     Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
 ).where(_in_course(Attempt)).order_by(Attempt.number), AttemptRow)
 
 
 def _status(block: Block, marks: dict[str, set[str]], attempts: list[AttemptRow]) -> BlockStatus:
-    quizzes = {
+    last_section = next(iter(marks["last"]), "")
+    return BlockStatus(block, frozenset(marks["viewed"]), _quiz_statuses(block, attempts), last_section,
+                       surveys_done=frozenset(marks["surveyed"]))
+
+
+def _quiz_statuses(block: Block, attempts: list[AttemptRow]) -> dict[str, QuizStatus]:
+    return {
         quiz.id: QuizStatus(
             quiz,
             tuple(a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is not None),
@@ -194,8 +221,6 @@ def _status(block: Block, marks: dict[str, set[str]], attempts: list[AttemptRow]
         )
         for quiz in block.quizzes
     }
-    last_section = next(iter(marks["last"]), "")
-    return BlockStatus(block, frozenset(marks["viewed"]), quizzes, last_section, surveys_done=frozenset(marks["surveyed"]))
 
 
 def required_before(course: Course, block: Block) -> list[Block]:

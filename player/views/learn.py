@@ -18,7 +18,8 @@ from player.content import store
 from player.forms import response_from_form
 from player.i18n import current_lang
 from player.progress import (
-    QuizStatus, attempt_seed, block_status, claim, course_states, mark_viewed, open_answers, record_survey, waiting_for,
+    QuizStatus, attempt_seed, claim, course_states, mark_viewed, open_answers, quiz_statuses, record_survey, surveys_done,
+    waiting_for,
 )
 from player.templating import answer_fields
 from player.views.common import (
@@ -50,15 +51,16 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
         section_or_404(block, step_id)
     user_id = learner_id()
     parts = step_parts(course, block, step_id)
-    # only quizzes and surveys show the learner's progress; a step of text needs none of it
-    interactive = any(kind in ("quiz", "survey") for kind, _node in parts)
-    status = block_status(db.reader(), user_id, course.id, block) if interactive else None
-    quizzes = [status.quizzes[q.id] for q in block.section(step_id).nodes(Quiz)] if status and step_id != EVALUATION_STEP else []
+    # each step reads only the progress its quizzes and surveys show; a step of text reads none
+    kinds = {kind for kind, _node in parts}
+    statuses = quiz_statuses(db.reader(), user_id, course.id, block) if "quiz" in kinds else {}
+    quizzes = [statuses[node.id] for kind, node in parts if kind == "quiz"]
     saved, hint = _saved(user_id, course.id, quizzes), request.args.get("hint", "")
     return render_template(
-        "step.html", course=course, block=block, step_id=step_id, status=status, parts=parts,
-        section=block.section(step_id), client_id=new_client_id() if interactive else "",
+        "step.html", course=course, block=block, step_id=step_id, parts=parts, section=block.section(step_id),
+        client_id=new_client_id() if kinds & {"quiz", "survey"} else "",
         quizzes={q.quiz.id: quiz_view(course, block, step_id, q, _seed(user_id, q), saved[q.quiz.id], hint) for q in quizzes},
+        surveys_done=surveys_done(db.reader(), user_id, course.id, block) if "survey" in kinds else frozenset(),
     )
 
 

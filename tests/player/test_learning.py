@@ -128,3 +128,16 @@ def test_the_page_shell_follows_who_is_signed_in(client: FlaskClient) -> None:
     post(client, "/signout")
     page = client.get("/").get_data(as_text=True)
     assert 'href="/signin"' in page and "Ana Learner" not in page
+
+
+def test_an_answered_survey_says_so_to_its_learner_only(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    thanks = "Thank you, your answers are saved."
+    assert thanks not in client.get(f"{BASE}/evaluation").get_data(as_text=True)
+    form = {"client_id": _client_id(client, "evaluation"), "q-eval-relevance": "4"}
+    response = post(client, f"{BASE}/evaluation/survey/{BLOCK.evaluation.id}", form)
+    assert response.status_code == 302 and response.location.endswith(f"#{BLOCK.evaluation.id}")
+    assert thanks in client.get(f"{BASE}/evaluation").get_data(as_text=True)
+    other = app.test_client()
+    sign_up(other, email="other@example.org")
+    assert thanks not in other.get(f"{BASE}/evaluation").get_data(as_text=True)
