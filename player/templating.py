@@ -1,21 +1,26 @@
-"""Template helpers: answer fields of questions (kept when recently rendered), inputs in stems."""
+"""Template helpers: pages rendered once with holes (Frame), answer fields of questions (kept when
+recently rendered), inputs in stems."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, get_flashed_messages, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from blocks.model import SCALES, Block, Quiz, Survey
 from player.auth import current_user
+from player.content import store
 from player.i18n import current_lang
+from player.security import csrf_field
 from player.views.common import option_order
 
 _GAP = re.compile(r'<span class="cp-gap" data-gap="(\d+)"></span>')
@@ -96,24 +101,92 @@ def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict
     return current_app.extensions["coursepack_fields"].get(key, block, render)
 
 
-def shell(piece: str) -> Markup:
-    """A piece of the page shell (_shell.html) that every page in a language shares, rendered
-    once; while templates reload (development), rendered every time so edits show."""
+@dataclass(frozen=True)
+class Frame:
+    """A page rendered once, with holes where each request's own parts go.
+
+    Most of a step page is the same for every learner (the header, the text, the buttons); what
+    is not (who is signed in, flashed messages, form tokens, quizzes and surveys) the template
+    marks with `hole(name, *args)`. Rendering with `Frame.render` turns each hole into a marker
+    no content can contain (a fresh random id per render) and splits the page there; `fill`
+    puts the request's parts in. A template rendered the usual way fills its holes at once.
+    """
+
+    texts: tuple[str, ...]  # one more than the holes: the text before, between and after them
+    holes: tuple[tuple[str, tuple[Any, ...]], ...]
+
+    @classmethod
+    def render(cls, template: str, **context: Any) -> Frame:
+        marker = f"<!--hole-{uuid.uuid4().hex}-->"
+        holes: list[tuple[str, tuple[Any, ...]]] = []
+
+        def hole(name: str, *args: Any) -> Markup:
+            holes.append((name, args))
+            return Markup(marker)
+
+        texts = render_template(template, hole=hole, **context).split(marker)
+        return cls(tuple(texts), tuple(holes))
+
+    def names(self) -> set[str]:
+        return {name for name, _args in self.holes}
+
+    def args(self, name: str) -> list[Any]:
+        """The first argument of each hole called `name`, in page order (a quiz's id, say)."""
+        return [args[0] for hole, args in self.holes if hole == name]
+
+    def fill(self, fillers: dict[str, Callable[..., str]]) -> str:
+        """The page with every hole filled: by `fillers`, else by the holes every page has."""
+        parts = [self.texts[0]]
+        for (name, args), text in zip(self.holes, self.texts[1:], strict=True):
+            parts += [(fillers.get(name) or PAGE_HOLES[name])(*args), text]
+        return "".join(parts)
+
+
+def kept_frame(key: tuple[str, ...], source: object, build: Callable[[], Frame]) -> Frame:
+    """A frame built once per content version (`source`), interface language and script root, and
+    kept until the content changes; built on every request while templates reload (development)."""
+    if current_app.jinja_env.auto_reload:
+        return build()
+    return store().derived((*key, current_lang(), request.script_root), source, build)
+
+
+def visitor_links() -> Markup:
+    """The header's account links: a signed-in user's own, or the same ones for every visitor not
+    signed in (kept per language)."""
+    user = current_user()
+    if user is not None and not user.is_guest:
+        return Markup(render_template("_visitor.html", user=user))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = (current_lang(), request.script_root)
+    return app.extensions["coursepack_visitor"].get(key, app.jinja_env, lambda: Markup(render_template("_visitor.html", user=None)))
 
-    def render() -> Markup:
-        return Markup(render_template("_shell.html", piece=piece))
 
-    if app.jinja_env.auto_reload:
-        return render()
-    return app.extensions["coursepack_shell"].get((piece, current_lang(), request.script_root), app.jinja_env, render)
+def flashes() -> Markup:
+    messages = get_flashed_messages(with_categories=True)
+    return Markup(render_template("_flashes.html", messages=messages)) if messages else Markup()
+
+
+def form_ids(client_id: str) -> Markup:
+    """The hidden fields of a form that records something: the session's form token, and the
+    client id that makes a retry of the same form record once."""
+    return csrf_field() + Markup('<input type="hidden" name="client_id" value="{}">').format(client_id)
+
+
+def hole(name: str, *args: Any) -> Markup:
+    """A visitor's own part of a page rendered whole (see Frame), filled at once."""
+    if name not in PAGE_HOLES:
+        raise LookupError(f"the hole {name!r} has no filler on a page rendered whole: only a Frame fills it")
+    return Markup(PAGE_HOLES[name](*args))
+
+
+PAGE_HOLES: dict[str, Callable[..., str]] = {"visitor": visitor_links, "flashes": flashes, "csrf": csrf_field}
 
 
 def init_app(app: Flask) -> None:
     app.extensions["coursepack_fields"] = RecentlyRendered(FIELDS_KEPT)
     app.extensions["coursepack_quiz_heads"] = RecentlyRendered(QUIZ_HEADS_KEPT)  # see learn.quiz_view
-    app.extensions["coursepack_shell"] = RecentlyRendered(64)
+    app.extensions["coursepack_visitor"] = RecentlyRendered(64)
     app.jinja_env.globals.update(
-        current_user=current_user, answer_fields=answer_fields, shell=shell, SCALES=SCALES,
+        current_user=current_user, answer_fields=answer_fields, form_ids=form_ids, hole=hole, SCALES=SCALES,
     )
     app.jinja_env.filters.update(gap_inputs=gap_inputs, gap_blanks=gap_blanks)

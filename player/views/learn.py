@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import groupby
-from typing import Any
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from blocks.model import Block, Course, Quiz, QuizKind, Survey
+from blocks.model import Block, Course, QuizKind
 from player import db
 from player.access import allow
 from player.auth import ensure_learner
@@ -21,7 +19,7 @@ from player.progress import (
     QuizStatus, attempt_seed, claim, course_states, mark_viewed, open_answers, quiz_statuses, record_survey, surveys_done,
     waiting_for,
 )
-from player.templating import answer_fields
+from player.templating import Frame, answer_fields, form_ids, kept_frame
 from player.views.common import (
     EVALUATION_STEP, client_id, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404,
     steps,
@@ -49,50 +47,35 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     course, block = open_block(course_id, block_id)
     if step_id != EVALUATION_STEP:
         section_or_404(block, step_id)
-    user_id = learner_id()
-    parts = step_parts(course, block, step_id)
+    frame = step_frame(course, block, step_id)
     # each step reads only the progress its quizzes and surveys show; a step of text reads none
-    kinds = {kind for kind, _node in parts}
-    statuses = quiz_statuses(db.reader(), user_id, course.id, block) if "quiz" in kinds else {}
-    quizzes = [statuses[node.id] for kind, node in parts if kind == "quiz"]
+    user_id, holes = learner_id(), frame.names()
+    statuses = quiz_statuses(db.reader(), user_id, course.id, block) if "quiz" in holes else {}
+    quizzes = [statuses[quiz_id] for quiz_id in frame.args("quiz")]
     saved, hint = _saved(user_id, course.id, quizzes), request.args.get("hint", "")
-    return render_template(
-        "step.html", course=course, block=block, step_id=step_id, parts=parts, section=block.section(step_id),
-        client_id=new_client_id() if kinds & {"quiz", "survey"} else "",
-        quizzes={q.quiz.id: quiz_view(course, block, step_id, q, _seed(user_id, q), saved[q.quiz.id], hint) for q in quizzes},
-        surveys_done=surveys_done(db.reader(), user_id, course.id, block) if "survey" in kinds else frozenset(),
-    )
+    client = new_client_id() if holes & {"quiz", "survey"} else ""
+    done = surveys_done(db.reader(), user_id, course.id, block) if "survey" in holes else frozenset()
+
+    def quiz(quiz_id: str) -> Markup:
+        status = statuses[quiz_id]
+        return quiz_view(course, block, step_id, status, _seed(user_id, status), saved[quiz_id], hint).html(client)
+
+    def survey(survey_id: str) -> str:
+        found = block.evaluation if survey_id == block.evaluation.id else next(s for s in block.surveys if s.id == survey_id)
+        return render_template("_survey.html", course=course, block=block, step_id=step_id, survey=found,
+                               client_id=client, surveys_done=done)
+
+    return frame.fill({"quiz": quiz, "survey": survey})
 
 
-def step_parts(course: Course, block: Block, step_id: str) -> list[tuple[str, Any]]:
-    """A step as ("html", text) pieces around its ("quiz", q) and ("survey", s) nodes and the
-    ("csrf", None) token of its Previous/Next form.
-
-    Everything but those is the same for every learner (headings, progress, text, activities,
-    buttons), so it is rendered once per block and interface language and kept until the content
-    changes; quizzes, surveys and the token are rendered on each request.
-    """
-    section = block.section(step_id)
+def step_frame(course: Course, block: Block, step_id: str) -> Frame:
+    """A step's page with holes for the learner's own parts, rendered once per content version
+    and language: everything else (header, text, activities, buttons) is the same for everyone."""
     ids = steps(block)
     previous, following = neighbours(block, step_id)
-    context = dict(course=course, block=block, section=section, position=ids.index(step_id) + 1, total=len(ids),
-                   previous=previous, following=following)
-
-    def piece(name: str, **extra: Any) -> tuple[str, Markup]:
-        return "html", Markup(render_template("_step_text.html", piece=name, **context, **extra))
-
-    def build() -> list[tuple[str, Any]]:
-        parts: list[tuple[str, Any]] = [piece("top")]
-        body = section.body if section else [block.evaluation]
-        for interactive, run in groupby(body, key=lambda node: isinstance(node, (Quiz, Survey))):
-            nodes = list(run)
-            if interactive:
-                parts += [("quiz" if isinstance(node, Quiz) else "survey", node) for node in nodes]
-            else:
-                parts.append(piece("nodes", nodes=nodes))
-        return [*parts, piece("form"), ("csrf", None), piece("buttons")]
-
-    return store().derived(("step", course.id, block.id, step_id, current_lang()), block, build)
+    return kept_frame(("step", course.id, block.id, step_id), block, lambda: Frame.render(
+        "step.html", course=course, block=block, section=block.section(step_id), position=ids.index(step_id) + 1,
+        total=len(ids), previous=previous, following=following))
 
 
 @dataclass(frozen=True)
@@ -105,6 +88,11 @@ class QuizView:
     fields: Markup
     buttons: Markup
 
+    def html(self, client_id: str) -> Markup:
+        if not self.form:
+            return self.head
+        return self.head + form_ids(client_id) + self.fields + self.buttons
+
 
 def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, seed: int, saved: dict[str, dict],
               hint: str) -> QuizView:
@@ -113,7 +101,8 @@ def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, se
     the same for everyone in a language."""
     quiz, lang = status.quiz, current_lang()
     form = not (status.passed and quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
-    context = dict(course=course, block=block, step_id=step_id, section=block.section(step_id), node=quiz, qs=status)
+    context = dict(course=course, block=block, step_id=step_id, section=block.section(step_id), node=quiz, qs=status,
+                   form=form)
     attempts = tuple((a.number, a.percent) for a in status.submitted)
     head = current_app.extensions["coursepack_quiz_heads"].get(
         (course.id, block.id, step_id, quiz.id, status.attempts_left, status.passed, attempts, lang), block,
