@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_locale, get_translations
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from player.interface_strings import interface_html
 
@@ -15,13 +19,20 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    wanted = request.args.get("lang")
+    wanted = request.args.get("lang") if request.query_string else None
     if wanted in LANGUAGES:
         session["lang"] = wanted
     chosen = session.get("lang")
     if chosen in LANGUAGES:
         return chosen
-    return request.accept_languages.best_match(list(LANGUAGES)) or "en"
+    return _best_match(request.headers.get("Accept-Language", ""), tuple(LANGUAGES))
+
+
+@lru_cache(maxsize=256)
+def _best_match(accept_language: str, offered: tuple[str, ...]) -> str:
+    """The browser's preferred language among those offered: browsers send a handful of distinct
+    headers, so each is parsed once."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(offered) or "en"
 
 
 def direction(lang: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from flask import Flask, Response, current_app, g, session
+from flask import Flask, current_app, g, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from markupsafe import Markup, escape
 
@@ -77,21 +79,34 @@ def csrf_field() -> Markup:
     return Markup(f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">')
 
 
-def _headers(response: Response) -> Response:
-    """Add each security header a view has not set itself (one look at what is there: Werkzeug's
-    setdefault raises and catches an exception for every header missing)."""
-    wanted = dict(HEADERS)
-    if response.mimetype == "text/html":
-        wanted["Cache-Control"] = "no-store"
-    if not current_app.config.get("DEVELOPMENT"):
-        wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    present = {name.lower() for name in response.headers.keys()}
-    response.headers.extend([(name, value) for name, value in wanted.items() if name.lower() not in present])
-    return response
+class SecurityHeaders:
+    """WSGI middleware: every response gets each security header it does not set itself, and an
+    HTML page is not stored by caches (pages show a learner's progress and form tokens).
+
+    The headers are plain tuples added as the response starts: through Werkzeug's Headers each
+    one would be parsed and checked again on every request, a fifth of a small page's cost.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], development: bool) -> None:
+        self.wsgi_app = wsgi_app
+        self.headers = list(HEADERS.items())
+        if not development:
+            self.headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        self._names = [name.lower() for name, _value in self.headers]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower(): value for name, value in headers}
+            headers += [h for h, name in zip(self.headers, self._names) if name not in present]
+            if "cache-control" not in present and present.get("content-type", "").startswith("text/html"):
+                headers.append(("Cache-Control", "no-store"))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.extensions["coursepack_tokens"] = SignedTokens(TOKENS_KEPT)
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
-    app.after_request(_headers)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("DEVELOPMENT", False))  # type: ignore[method-assign]

@@ -169,7 +169,7 @@ def flashes() -> Markup:
 def form_ids(client_id: str) -> Markup:
     """The hidden fields of a form that records something: the session's form token, and the
     client id that makes a retry of the same form record once."""
-    return csrf_field() + Markup('<input type="hidden" name="client_id" value="{}">').format(client_id)
+    return Markup(f'{csrf_field()}<input type="hidden" name="client_id" value="{escape(client_id)}">')
 
 
 def hole(name: str, *args: Any) -> Markup:

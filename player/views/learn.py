@@ -91,7 +91,7 @@ class QuizView:
     def html(self, client_id: str) -> Markup:
         if not self.form:
             return self.head
-        return self.head + form_ids(client_id) + self.fields + self.buttons
+        return Markup("").join((self.head, form_ids(client_id), self.fields, self.buttons))
 
 
 def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, seed: int, saved: dict[str, dict],

@@ -174,6 +174,19 @@ def test_security_headers_and_strict_csp(client: FlaskClient) -> None:
     assert "Strict-Transport-Security" in response.headers
 
 
+def test_security_headers_come_once_and_keep_what_a_view_set(client: FlaskClient, app_config: dict) -> None:
+    page, data = client.get("/"), client.get("/healthz")
+    for response in (page, data):
+        names = [name.lower() for name, _value in response.headers]
+        assert len(names) == len(set(names)), names  # none twice
+        assert response.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["Cache-Control"] == "no-store" and "Cache-Control" not in data.headers
+    css = client.get("/static/player.css")
+    assert css.headers.get("Cache-Control") != "no-store" and css.headers["X-Content-Type-Options"] == "nosniff"
+    development = create_app({**app_config, "DEVELOPMENT": True}).test_client()
+    assert "Strict-Transport-Security" not in development.get("/healthz").headers
+
+
 def test_secret_key_is_required_outside_development(app_config: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("COURSEPACK_ENV", raising=False)
