@@ -197,11 +197,25 @@ class CookieSessions(SecureCookieSessionInterface):
         return self.session_class(entry[1])  # a copy: a request changes its session in place
 
 
+THROTTLED_AREAS = ("account", "data")  # the blueprints with views under a @limiter.limit
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    before = [list(funcs[None]) for funcs in hooks]
     limiter.init_app(app)
-    # Every limit here is a decorator on its view, which checks itself when the view runs
-    # (Flask-Limiter's LimitDecorator). With no default or application limits, the app-wide
-    # before_request check finds nothing to do, at a quarter of a trivial request's cost; the
-    # throttling tests fail if a Flask-Limiter release ever makes the decorators rely on it.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    added = [[hook for hook in funcs[None] if hook not in old] for funcs, old in zip(hooks, before, strict=True)]
+    # Every limit here is a decorator on a view, which checks itself when the view runs
+    # (Flask-Limiter's LimitDecorator): with no default or application limits the app-wide
+    # before_request check has nothing to do, and the hooks that add the X-RateLimit headers and
+    # reset the limiter's state afterwards only matter where a limit ran. On every request they
+    # cost a quarter of a small page, so they run for the throttled areas only. The throttling
+    # tests fail if a Flask-Limiter release makes the decorators rely on the before_request check
+    # or moves the headers elsewhere, and if a limit is put on a view outside THROTTLED_AREAS.
+    for funcs, new in zip(hooks, added, strict=True):
+        for hook in new:
+            funcs[None].remove(hook)
+            if funcs is not app.before_request_funcs:
+                for area in THROTTLED_AREAS:
+                    funcs[area].append(hook)

@@ -9,9 +9,10 @@ import re
 import pytest
 from flask import Flask, request
 from flask.testing import FlaskClient
+from flask_limiter.util import get_qualified_name
 from sqlalchemy import func, select
 
-from player import create_app, db
+from player import auth, create_app, db
 from player.access import POLICIES, allow
 from player.config import ConfigError
 from player.db import Base
@@ -236,6 +237,28 @@ def test_account_deletion_is_throttled(client: FlaskClient) -> None:
     codes = [client.post("/account/delete", data={"csrf_token": token, "password": "wrong", "confirm": "yes"}).status_code
              for _ in range(7)]
     assert codes[:5] == [400] * 5 and codes[5:] == [429, 429]
+
+
+def test_throttled_answers_carry_the_rate_limit_headers(client: FlaskClient) -> None:
+    token = csrf_token(client)
+    first = client.post("/signin", data={"csrf_token": token, "email": "x@example.org", "password": "wrong"})
+    assert first.headers["X-RateLimit-Limit"] == "5" and first.headers["X-RateLimit-Remaining"] == "4"
+    for _ in range(5):
+        last = client.post("/signin", data={"csrf_token": token, "email": "x@example.org", "password": "wrong"})
+    assert last.status_code == 429 and "Retry-After" in last.headers
+    sign_up(client, email="other@example.org")
+    deletion = client.post("/account/delete", data={"csrf_token": csrf_token(client), "password": "wrong", "confirm": "yes"})
+    assert deletion.headers["X-RateLimit-Limit"] == "5"
+    assert "X-RateLimit-Limit" not in client.get("/").headers
+
+
+def test_every_throttled_view_is_in_a_throttled_area(app: Flask) -> None:
+    """Flask-Limiter's after-request hooks run only for THROTTLED_AREAS (see auth.init_app)."""
+    marked = auth.limiter._marked_for_limiting
+    endpoints = {get_qualified_name(view): endpoint for endpoint, view in app.view_functions.items()}
+    assert {endpoints[name] for name in marked} >= {"account.signin", "data.delete"}
+    for name in marked:
+        assert endpoints[name].split(".")[0] in auth.THROTTLED_AREAS, name
 
 
 REDIS_URL = os.environ.get("COURSEPACK_TEST_REDIS_URL", "")
