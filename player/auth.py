@@ -69,18 +69,22 @@ _VISITOR = db.Read(select(User.id, User.email, User.name, User.role).join(LoginS
     LoginSession.id == bindparam("sid")))
 
 
+_UNKNOWN = object()  # not looked up yet in this request (None is a visitor without a session)
+
+
 def current_user() -> Visitor | None:
     """The signed-in user or guest of this request, looked up once."""
-    if "user" not in g:
-        g.user = None
+    user = g.get("user", _UNKNOWN)
+    if user is _UNKNOWN:
+        user = None
         sid = session.get("sid")
         if sid:
             found = _VISITOR.rows(db.reader(), {"sid": sid})
-            row = found[0] if found else None
-            g.user = Visitor(*row) if row else None
-            if row is None:
+            user = Visitor(*found[0]) if found else None
+            if user is None:
                 session.pop("sid", None)
-    return g.user
+        g.user = user
+    return user
 
 
 def start_session(user_id: int) -> None:

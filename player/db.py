@@ -166,9 +166,10 @@ class Reader:
 
 def reader() -> Reader:
     """The request's reader for `Read` statements, opened on first use."""
-    if "db_reader" not in g:
-        g.db_reader = Reader(engine())
-    return g.db_reader
+    found = g.get("db_reader")
+    if found is None:
+        found = g.db_reader = Reader(engine())
+    return found
 
 
 @contextmanager

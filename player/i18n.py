@@ -42,22 +42,24 @@ def direction(lang: str) -> str:
 def current_lang() -> str:
     """The request's interface language code, chosen once (Flask-Babel's get_locale also parses
     a babel Locale, which a page that only needs the code can do without)."""
-    if "interface_lang" not in g:
-        g.interface_lang = select_locale()
-    return g.interface_lang
+    lang = g.get("interface_lang")
+    if lang is None:
+        lang = g.interface_lang = select_locale()
+    return lang
 
 
 def translations() -> NullTranslations:
     """The request's catalogue. Templates translate dozens of strings a page, and Flask-Babel's
     lookup (context, domain, locale) costs more than the translation itself, so each language's
     catalogue is kept by the app once Flask-Babel has loaded it."""
-    if "translations" not in g:
+    found = g.get("translations")
+    if found is None:
         catalogues = current_app.extensions["coursepack_catalogues"]
         lang = current_lang()
         if lang not in catalogues:
             catalogues[lang] = get_translations()
-        g.translations = catalogues[lang]
-    return g.translations
+        found = g.translations = catalogues[lang]
+    return found
 
 
 def init_app(app: Flask) -> None:

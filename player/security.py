@@ -50,8 +50,9 @@ class SignedTokens:
         self._lock = threading.Lock()
 
     def token(self) -> str:
-        if "csrf_token" in g:  # this request's, as Flask-WTF keeps it
-            return g.csrf_token
+        signed = g.get("csrf_token")
+        if signed is not None:  # this request's, as Flask-WTF keeps it
+            return signed
         if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
             return generate_csrf()
         secret = session.get("csrf_token")

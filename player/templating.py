@@ -10,6 +10,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from flask import Flask, current_app, get_flashed_messages, render_template, request
@@ -127,12 +128,13 @@ class Frame:
         texts = render_template(template, hole=hole, **context).split(marker)
         return cls(tuple(texts), tuple(holes))
 
-    def names(self) -> set[str]:
-        return {name for name, _args in self.holes}
+    @cached_property
+    def names(self) -> frozenset[str]:
+        return frozenset(name for name, _args in self.holes)
 
     def args(self, name: str) -> list[Any]:
         """The first argument of each hole called `name`, in page order (a quiz's id, say)."""
-        return [args[0] for hole, args in self.holes if hole == name]
+        return [args[0] for hole, args in self.holes if hole == name] if name in self.names else []
 
     def fill(self, fillers: dict[str, Callable[..., str]]) -> str:
         """The page with every hole filled: by `fillers`, else by the holes every page has."""
@@ -156,9 +158,12 @@ def visitor_links() -> Markup:
     user = current_user()
     if user is not None and not user.is_guest:
         return Markup(render_template("_visitor.html", user=user))
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    kept = current_app.extensions["coursepack_visitor"]  # a few languages and script roots
     key = (current_lang(), request.script_root)
-    return app.extensions["coursepack_visitor"].get(key, app.jinja_env, lambda: Markup(render_template("_visitor.html", user=None)))
+    found = kept.get(key)
+    if found is None or current_app.jinja_env.auto_reload:
+        found = kept[key] = Markup(render_template("_visitor.html", user=None))
+    return found
 
 
 def flashes() -> Markup:
@@ -185,7 +190,7 @@ PAGE_HOLES: dict[str, Callable[..., str]] = {"visitor": visitor_links, "flashes"
 def init_app(app: Flask) -> None:
     app.extensions["coursepack_fields"] = RecentlyRendered(FIELDS_KEPT)
     app.extensions["coursepack_quiz_heads"] = RecentlyRendered(QUIZ_HEADS_KEPT)  # see learn.quiz_view
-    app.extensions["coursepack_visitor"] = RecentlyRendered(64)
+    app.extensions["coursepack_visitor"] = {}
     app.jinja_env.globals.update(
         current_user=current_user, answer_fields=answer_fields, form_ids=form_ids, hole=hole, SCALES=SCALES,
     )

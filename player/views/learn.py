@@ -49,7 +49,7 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
         section_or_404(block, step_id)
     frame = step_frame(course, block, step_id)
     # each step reads only the progress its quizzes and surveys show; a step of text reads none
-    user_id, holes = learner_id(), frame.names()
+    user_id, holes = learner_id(), frame.names
     statuses = quiz_statuses(db.reader(), user_id, course.id, block) if "quiz" in holes else {}
     quizzes = [statuses[quiz_id] for quiz_id in frame.args("quiz")]
     saved, hint = _saved(user_id, course.id, quizzes), request.args.get("hint", "")
@@ -101,16 +101,18 @@ def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, se
     the same for everyone in a language."""
     quiz, lang = status.quiz, current_lang()
     form = not (status.passed and quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
-    context = dict(course=course, block=block, step_id=step_id, section=block.section(step_id), node=quiz, qs=status,
-                   form=form)
+
+    def render(piece: str) -> Markup:
+        return Markup(render_template("_quiz.html", piece=piece, course=course, block=block, step_id=step_id,
+                                      section=block.section(step_id), node=quiz, qs=status, form=form))
+
     attempts = tuple((a.number, a.percent) for a in status.submitted)
     head = current_app.extensions["coursepack_quiz_heads"].get(
         (course.id, block.id, step_id, quiz.id, status.attempts_left, status.passed, attempts, lang), block,
-        lambda: Markup(render_template("_quiz.html", piece="head", **context)))
+        lambda: render("head"))
     if not form:
         return QuizView(head, False, Markup(), Markup())
-    buttons = store().derived(("quiz-buttons", course.id, block.id, quiz.id, lang), block,
-                              lambda: Markup(render_template("_quiz.html", piece="buttons", **context)))
+    buttons = store().derived(("quiz-buttons", course.id, block.id, quiz.id, lang), block, lambda: render("buttons"))
     return QuizView(head, True, answer_fields(block, quiz, seed, saved, hint), buttons)
 
 

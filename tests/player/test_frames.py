@@ -27,7 +27,7 @@ def page_app(app: Flask, tmp_path: Path) -> Flask:
 def test_a_frame_is_cut_at_its_holes_and_filled_in_page_order(page_app: Flask) -> None:
     with page_app.test_request_context():
         frame = Frame.render("holes.html", text="Same for everyone")
-        assert frame.names() == {"visitor", "flashes", "name"}
+        assert frame.names == {"visitor", "flashes", "name"}
         assert frame.args("name") == [1, 2]
         page = frame.fill({"name": lambda n: Markup(f"<b>part {n}</b>")})
     assert len(frame.texts) == len(frame.holes) + 1
