@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import bindparam, literal, select, union_all
 
-from player import db
+from player import create_app, db
 from player.models import Answer, Attempt, User
 
 _ATTEMPT = select(Attempt.id, Attempt.submitted_at, Attempt.percent, Attempt.passed).where(
@@ -90,3 +90,11 @@ def test_the_reader_goes_back_to_the_pool_after_the_request(app: Flask) -> None:
         db.reader()
         assert pool.checkedout() == 1
     assert pool.checkedout() == 0
+
+
+def test_healthz_answers_only_when_the_database_does(app: Flask, app_config: dict, tmp_path) -> None:  # noqa: ANN001
+    reply = app.test_client().get("/healthz")
+    assert reply.status_code == 200 and reply.json["status"] == "ok" and reply.json["courses"] >= 3
+    broken = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False,
+                         "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"})
+    assert broken.test_client().get("/healthz").status_code == 500
