@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-import uuid
+import secrets
 
 from flask import abort, request
 
@@ -96,7 +96,7 @@ def client_id() -> str:
 
 
 def new_client_id() -> str:
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
 
 
 def learner_id() -> int | None:
