@@ -148,10 +148,10 @@ def course_states(db: Source, user_id: int | None, course: Course, blocks: Itera
     return _statuses(db, user_id, course.id, list(course.blocks if blocks is None else blocks))
 
 
-def quiz_statuses(db: Source, user_id: int | None, course_id: str, block: Block) -> dict[str, QuizStatus]:
-    """The learner's attempts at each quiz of a block, in one query: all a quiz step shows."""
+def quiz_statuses(db: Source, user_id: int | None, course_id: str, block: Block, quizzes: list[Quiz]) -> list[QuizStatus]:
+    """The learner's attempts at each of a block's `quizzes`, in one query: all a quiz step shows."""
     attempts = _attempts(db, {"user_id": user_id, "course_id": course_id}) if user_id is not None else {}
-    return _quiz_statuses(block, attempts.get(block.id, []))
+    return list(_quiz_statuses(quizzes, attempts.get(block.id, [])).values())
 
 
 def surveys_done(db: Source, user_id: int | None, course_id: str, block: Block) -> frozenset[str]:
@@ -164,7 +164,7 @@ def surveys_done(db: Source, user_id: int | None, course_id: str, block: Block) 
 
 def _statuses(db: Source, user_id: int | None, course_id: str, blocks: list[Block]) -> dict[str, BlockStatus]:
     if user_id is None or not blocks:
-        return {b.id: BlockStatus(b, frozenset(), _quiz_statuses(b, [])) for b in blocks}
+        return {b.id: BlockStatus(b, frozenset(), _quiz_statuses(b.quizzes, [])) for b in blocks}
     params = {"user_id": user_id, "course_id": course_id}
     marks: dict[str, dict[str, set[str]]] = {b.id: {"viewed": set(), "surveyed": set(), "last": set()} for b in blocks}
     for kind, block_id, value in _MARKS.rows(db, params):
@@ -208,18 +208,18 @@ _ATTEMPTS = Read(select(
 
 def _status(block: Block, marks: dict[str, set[str]], attempts: list[AttemptRow]) -> BlockStatus:
     last_section = next(iter(marks["last"]), "")
-    return BlockStatus(block, frozenset(marks["viewed"]), _quiz_statuses(block, attempts), last_section,
+    return BlockStatus(block, frozenset(marks["viewed"]), _quiz_statuses(block.quizzes, attempts), last_section,
                        surveys_done=frozenset(marks["surveyed"]))
 
 
-def _quiz_statuses(block: Block, attempts: list[AttemptRow]) -> dict[str, QuizStatus]:
+def _quiz_statuses(quizzes: list[Quiz], attempts: list[AttemptRow]) -> dict[str, QuizStatus]:
     return {
         quiz.id: QuizStatus(
             quiz,
             tuple(a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is not None),
             next((a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is None), None),
         )
-        for quiz in block.quizzes
+        for quiz in quizzes
     }
 
 

@@ -133,7 +133,7 @@ class Frame:
         return frozenset(name for name, _args in self.holes)
 
     def args(self, name: str) -> list[Any]:
-        """The first argument of each hole called `name`, in page order (a quiz's id, say)."""
+        """The first argument of each hole called `name`, in page order (the quizzes of a step, say)."""
         return [args[0] for hole, args in self.holes if hole == name] if name in self.names else []
 
     def fill(self, fillers: dict[str, Callable[..., str]]) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
-from blocks.model import Block, Course, QuizKind
+from blocks.model import Block, Course, Quiz, QuizKind
 from player import db
 from player.access import allow
 from player.auth import ensure_learner
@@ -50,15 +50,15 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
     frame = step_frame(course, block, step_id)
     # each step reads only the progress its quizzes and surveys show; a step of text reads none
     user_id, holes = learner_id(), frame.names
-    statuses = quiz_statuses(db.reader(), user_id, course.id, block) if "quiz" in holes else {}
-    quizzes = [statuses[quiz_id] for quiz_id in frame.args("quiz")]
+    quizzes = quiz_statuses(db.reader(), user_id, course.id, block, frame.args("quiz")) if "quiz" in holes else []
+    statuses = {status.quiz.id: status for status in quizzes}
     saved, hint = _saved(user_id, course.id, quizzes), request.args.get("hint", "")
     client = new_client_id() if holes & {"quiz", "survey"} else ""
     done = surveys_done(db.reader(), user_id, course.id, block) if "survey" in holes else frozenset()
 
-    def quiz(quiz_id: str) -> Markup:
-        status = statuses[quiz_id]
-        return quiz_view(course, block, step_id, status, _seed(user_id, status), saved[quiz_id], hint).html(client)
+    def quiz(node: Quiz) -> str:
+        status = statuses[node.id]
+        return quiz_view(course, block, step_id, status, _seed(user_id, status), saved[node.id], hint).html(client)
 
     def survey(survey_id: str) -> str:
         found = block.evaluation if survey_id == block.evaluation.id else next(s for s in block.surveys if s.id == survey_id)
@@ -71,11 +71,13 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
 def step_frame(course: Course, block: Block, step_id: str) -> Frame:
     """A step's page with holes for the learner's own parts, rendered once per content version
     and language: everything else (header, text, activities, buttons) is the same for everyone."""
-    ids = steps(block)
-    previous, following = neighbours(block, step_id)
-    return kept_frame(("step", course.id, block.id, step_id), block, lambda: Frame.render(
-        "step.html", course=course, block=block, section=block.section(step_id), position=ids.index(step_id) + 1,
-        total=len(ids), previous=previous, following=following))
+    def render() -> Frame:
+        ids = steps(block)
+        previous, following = neighbours(block, step_id)
+        return Frame.render("step.html", course=course, block=block, section=block.section(step_id),
+                            position=ids.index(step_id) + 1, total=len(ids), previous=previous, following=following)
+
+    return kept_frame(("step", course.id, block.id, step_id), block, render)
 
 
 @dataclass(frozen=True)
@@ -88,10 +90,10 @@ class QuizView:
     fields: Markup
     buttons: Markup
 
-    def html(self, client_id: str) -> Markup:
+    def html(self, client_id: str) -> str:
         if not self.form:
             return self.head
-        return Markup("").join((self.head, form_ids(client_id), self.fields, self.buttons))
+        return "".join((self.head, form_ids(client_id), self.fields, self.buttons))
 
 
 def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, seed: int, saved: dict[str, dict],
