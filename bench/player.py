@@ -7,16 +7,17 @@ request, as gunicorn's sync workers close each one) measure requests per second 
 
 - hello:  GET / of a Flask app that returns a short string, the ceiling on this machine;
 - floor:  GET /healthz of the player with a guest's cookie (every request hook, the signed
-          session cookie, one trivial query, no template): how close to hello any page can come;
+          session cookie, one trivial query, a JSON reply): what any page costs at least;
 - text step: GET of a step of text and an activity by a guest learner with a session and progress;
-- quiz step: GET of the block's quiz step (seven questions) by the same guests;
+- quiz step: GET of the block's quiz step (seven questions) by the same guests, and by learners
+          signed in to accounts (their name in the page header);
 - submit: POST of that quiz with the session's CSRF token and a fresh client id, three per guest
           (the quiz's attempt limit); each must be answered with a redirect to its result page.
 
-The GETs run in interleaved rounds (hello, floor, text step, quiz step, then again), and each
+The GETs run in interleaved rounds (hello, floor, the steps, then again), and each
 page's rate is the median of its rounds, so a burst of load from elsewhere on a noisy machine
 touches every page alike instead of one. Prints the figures and the ratios to hello (goal: a
-step page at least 0.5; both steps are held to it), then counts the rows in the database: every
+step page at least 0.5; every step row is held to it), then counts the rows in the database: every
 acknowledged submission must be there with its answers. Exits 1 when a
 request failed or a submission was lost. Loopback only; every loop is bounded.
 
@@ -266,6 +267,19 @@ def make_guests(port: int, count: int, concurrency: int) -> list[Guest]:
     return guests
 
 
+def new_learner(port: int, number: int) -> Guest:
+    """A learner signs up (an account with a name: the page header shows it) and opens the quiz."""
+    page = fetch(port, "GET", "/signup")
+    form = {"csrf_token": csrf(page), "email": f"learner{number}@bench.example", "password": "a long enough password",
+            "name": f"Learner {number}"}
+    signed_up = fetch(port, "POST", "/signup", session_cookie(page), form)
+    if signed_up.status != 302:
+        raise RuntimeError(f"sign-up answered {signed_up.status}")
+    cookie = session_cookie(signed_up, session_cookie(page))
+    quiz_page = fetch(port, "GET", STEP_URL, cookie)
+    return Guest(session_cookie(quiz_page, cookie), csrf(quiz_page))
+
+
 def step_job(port: int, guest: Guest, url: str = STEP_URL) -> Callable[[], bool]:
     return lambda: fetch(port, "GET", url, guest.cookie).status == 200
 
@@ -296,17 +310,19 @@ def count_rows(database_url: str) -> tuple[int, int, int]:
     return attempts, answers, submissions
 
 
-def measure_pages(hello_port: int, player_port: int, guests: list[Guest], args: argparse.Namespace) -> list[Rounds]:
-    """Bare Flask, the player's floor, the text step and the quiz step, in interleaved rounds."""
-    pages: dict[str, tuple[int, str]] = {
-        "bare Flask hello": (hello_port, "/"), "player /healthz (floor)": (player_port, "/healthz"),
-        "text step (guest)": (player_port, TEXT_STEP_URL), "quiz step (guest)": (player_port, STEP_URL),
+def measure_pages(hello_port: int, player_port: int, guests: list[Guest], learners: list[Guest],
+                  args: argparse.Namespace) -> list[Rounds]:
+    """Bare Flask, the player's floor and the step pages, in interleaved rounds."""
+    pages: dict[str, tuple[int, str, list[Guest]]] = {
+        "bare Flask hello": (hello_port, "/", guests), "player /healthz (floor)": (player_port, "/healthz", guests),
+        "text step (guest)": (player_port, TEXT_STEP_URL, guests), "quiz step (guest)": (player_port, STEP_URL, guests),
+        "quiz step (signed in)": (player_port, STEP_URL, learners),
     }
     each = max(1, args.requests // args.rounds)
     rounds: dict[str, list[Figures]] = {name: [] for name in pages}
     for _ in range(args.rounds):
-        for name, (port, url) in pages.items():
-            jobs = [step_job(port, guests[i % len(guests)], url) for i in range(each)]
+        for name, (port, url, visitors) in pages.items():
+            jobs = [step_job(port, visitors[i % len(visitors)], url) for i in range(each)]
             rounds[name].append(hammer(name, jobs, args.concurrency))
     return [Rounds.of(measured) for measured in rounds.values()]
 
@@ -316,9 +332,10 @@ def run_player(hello_port: int, port: int, args: argparse.Namespace) -> tuple[li
     per_guest = QUIZ.attempts or 1
     guests_needed = max(args.concurrency, -(-args.submissions // per_guest))
     guests = make_guests(port, guests_needed, args.concurrency)
-    warm = [step_job(port, g, url) for g in guests[: 2 * args.concurrency] for url in (STEP_URL, TEXT_STEP_URL)]
+    learners = [new_learner(port, n) for n in range(args.concurrency)]
+    warm = [step_job(port, v, url) for v in guests[: 2 * args.concurrency] + learners for url in (STEP_URL, TEXT_STEP_URL)]
     hammer("warm-up", warm + [step_job(hello_port, guests[0], "/")] * 100, args.concurrency)
-    pages = measure_pages(hello_port, port, guests, args)
+    pages = measure_pages(hello_port, port, guests, learners, args)
     acknowledged: list[str] = []
     # round by round, so that concurrent submissions come from different learners
     jobs = [submit_job(port, g, (r + i) % 2 == 0, acknowledged) for r in range(per_guest) for i, g in enumerate(guests)]

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from flask import Flask, current_app, get_flashed_messages, render_template, request
 from flask_babel import gettext as _
@@ -24,6 +24,7 @@ from player.i18n import current_lang
 from player.security import csrf_field
 from player.views.common import option_order
 
+T = TypeVar("T")
 _GAP = re.compile(r'<span class="cp-gap" data-gap="(\d+)"></span>')
 
 
@@ -47,8 +48,9 @@ def gap_blanks(stem_html: str) -> Markup:
     return Markup(_GAP.sub(lambda m: f'<span class="blank">[{int(m[1]) + 1}]</span>', stem_html))
 
 
-class RecentlyRendered:
-    """HTML rendered lately, keyed by everything it depends on; the least recently used go first.
+class RecentlyRendered(Generic[T]):
+    """HTML (or a Frame) rendered lately, keyed by everything it depends on; the least recently
+    used go first.
 
     An entry answers only for the content object it was rendered from, so after an edit (new
     objects) nothing old is served, even to a request that raced the reload.
@@ -56,10 +58,10 @@ class RecentlyRendered:
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._entries: OrderedDict[Hashable, tuple[object, Markup]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[object, T]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, source: object, render: Callable[[], Markup]) -> Markup:
+    def get(self, key: Hashable, source: object, render: Callable[[], T]) -> T:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and entry[0] is source:
@@ -75,6 +77,7 @@ class RecentlyRendered:
 
 
 FIELDS_KEPT = 512  # a quiz's fields are ten or twenty KB at most: a few MB per worker
+VISITORS_KEPT = 1024  # the header links of recent signed-in visitors, a few hundred bytes each
 QUIZ_HEADS_KEPT = 512  # a quiz's title, intro and a learner's attempts: a few hundred bytes each
 
 
@@ -154,16 +157,17 @@ def kept_frame(key: tuple[str, ...], source: object, build: Callable[[], Frame])
 
 def visitor_links() -> Markup:
     """The header's account links: a signed-in user's own, or the same ones for every visitor not
-    signed in (kept per language)."""
+    signed in. Kept per visitor (their name and role) and language, with a hole for the form token
+    of the sign-out button; rendered every time while templates reload (development)."""
     user = current_user()
-    if user is not None and not user.is_guest:
-        return Markup(render_template("_visitor.html", user=user))
-    kept = current_app.extensions["coursepack_visitor"]  # a few languages and script roots
-    key = (current_lang(), request.script_root)
-    found = kept.get(key)
-    if found is None or current_app.jinja_env.auto_reload:
-        found = kept[key] = Markup(render_template("_visitor.html", user=None))
-    return found
+    signed_in = user is not None and not user.is_guest
+    def render() -> Frame:
+        return Frame.render("_visitor.html", user=user if signed_in else None)
+
+    if current_app.jinja_env.auto_reload:
+        return Markup(render().fill({}))
+    key = (user if signed_in else None, current_lang(), request.script_root)
+    return Markup(current_app.extensions["coursepack_visitor"].get(key, current_app.jinja_env, render).fill({}))
 
 
 def flashes() -> Markup:
@@ -190,7 +194,7 @@ PAGE_HOLES: dict[str, Callable[..., str]] = {"visitor": visitor_links, "flashes"
 def init_app(app: Flask) -> None:
     app.extensions["coursepack_fields"] = RecentlyRendered(FIELDS_KEPT)
     app.extensions["coursepack_quiz_heads"] = RecentlyRendered(QUIZ_HEADS_KEPT)  # see learn.quiz_view
-    app.extensions["coursepack_visitor"] = {}
+    app.extensions["coursepack_visitor"] = RecentlyRendered(VISITORS_KEPT)
     app.jinja_env.globals.update(
         current_user=current_user, answer_fields=answer_fields, form_ids=form_ids, hole=hole, SCALES=SCALES,
     )

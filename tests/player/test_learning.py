@@ -130,6 +130,25 @@ def test_the_page_shell_follows_who_is_signed_in(client: FlaskClient) -> None:
     assert 'href="/signin"' in page and "Ana Learner" not in page
 
 
+def test_kept_account_links_carry_each_sessions_own_sign_out_token(app: Flask, client: FlaskClient) -> None:
+    """The links of a signed-in user are kept per user; the sign-out form's token is each session's."""
+    sign_up(client, name="Ana Learner")
+    laptop, tablet = client, app.test_client()
+    assert post(tablet, "/signin", {"email": "learner@example.org", "password": "a long enough password"}).status_code == 302
+    tokens = []
+    for device in (laptop, tablet):
+        page = device.get(f"{BASE}/").get_data(as_text=True)
+        tokens.append(re.search(r'action="/signout" class="inline">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page)[1])
+    assert tokens[0] != tokens[1]
+    assert tablet.post("/signout", data={"csrf_token": tokens[0]}).status_code == 400  # the laptop's token
+    assert tablet.post("/signout", data={"csrf_token": tokens[1]}).status_code == 302
+    assert "Ana Learner" in laptop.get("/").get_data(as_text=True)
+    other = app.test_client()
+    sign_up(other, email="ben@example.org", name="Ben Other")
+    page = other.get(f"{BASE}/").get_data(as_text=True)
+    assert "Ben Other" in page and "Ana Learner" not in page
+
+
 def test_an_answered_survey_says_so_to_its_learner_only(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
     thanks = "Thank you, your answers are saved."
