@@ -82,7 +82,7 @@ def test_double_submit_records_once(app: Flask, client: FlaskClient) -> None:
 def test_saved_answers_come_back_mid_quiz(client: FlaskClient) -> None:
     sign_up(client)
     single = QUIZ.questions[0]
-    data = {"client_id": _client_id(client, QUIZ_STEP), "action": "save", f"q-{single.id}": "1", f"q-q-text-gap-0": "116 111"}
+    data = {"client_id": _client_id(client, QUIZ_STEP), "action": "save", f"q-{single.id}": "1", "q-q-text-gap-0": "116 111"}
     post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
     page = client.get(f"{BASE}/{QUIZ_STEP}").get_data(as_text=True)
     assert re.search(rf'name="q-{single.id}" value="1" checked', page)
