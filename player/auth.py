@@ -7,9 +7,7 @@ cookie stops working at once, on every worker and host.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,6 +22,7 @@ from sqlalchemy import bindparam, delete, select
 
 from player import db
 from player.models import LoginSession, User
+from player.recent import Recent
 
 if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
@@ -162,18 +161,15 @@ class CookieSessions(SecureCookieSessionInterface):
     """
 
     def __init__(self, size: int = SESSIONS_KEPT) -> None:
-        self.size = size
         self._keys: tuple[object, ...] = ()
         self._serializer: URLSafeTimedSerializer | None = None
-        self._verified: OrderedDict[str, tuple[float, dict[str, object]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified: Recent[tuple[float, dict[str, object]]] = Recent(size)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys != self._keys:
-            with self._lock:
-                self._serializer, self._keys = super().get_signing_serializer(app), keys
-                self._verified.clear()
+            self._verified.clear()
+            self._serializer, self._keys = super().get_signing_serializer(app), keys
         return self._serializer
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
@@ -181,10 +177,7 @@ class CookieSessions(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if serializer is None or not cookie:
             return super().open_session(app, request)
-        with self._lock:
-            entry = self._verified.get(cookie)
-            if entry is not None:
-                self._verified.move_to_end(cookie)
+        entry = self._verified.get(cookie)
         if entry is None or entry[0] <= time.time():
             max_age = int(app.permanent_session_lifetime.total_seconds())
             try:
@@ -194,10 +187,7 @@ class CookieSessions(SecureCookieSessionInterface):
             if not isinstance(data, dict) or not all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values()):
                 return self.session_class(data)
             entry = (signed_at.timestamp() + max_age, data)
-            with self._lock:
-                self._verified[cookie] = entry
-                while len(self._verified) > self.size:
-                    self._verified.popitem(last=False)
+            self._verified.put(cookie, entry)
         return self.session_class(entry[1])  # a copy: a request changes its session in place
 
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from markupsafe import Markup, escape
+
+from player.recent import Recent
 
 csrf = CSRFProtect()
 TOKENS_KEPT = 10_000  # signed form tokens of recent sessions, about 150 bytes each
@@ -45,9 +45,7 @@ class SignedTokens:
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._signed: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
+        self._signed: Recent[str] = Recent(size)
 
     def token(self) -> str:
         signed = g.get("csrf_token")
@@ -56,16 +54,10 @@ class SignedTokens:
         if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
             return generate_csrf()
         secret = session.get("csrf_token")
-        with self._lock:
-            signed = self._signed.get(secret) if isinstance(secret, str) else None
-            if signed is not None:
-                self._signed.move_to_end(secret)
+        signed = self._signed.get(secret) if isinstance(secret, str) else None
         if signed is None:
             signed = generate_csrf()  # makes the session's secret when it has none
-            with self._lock:
-                self._signed[session["csrf_token"]] = signed
-                while len(self._signed) > self.size:
-                    self._signed.popitem(last=False)
+            self._signed.put(session["csrf_token"], signed)
         g.csrf_token = signed  # where Flask-WTF keeps the request's token: later calls agree
         return signed
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import cached_property
@@ -21,6 +19,7 @@ from blocks.model import SCALES, Block, Quiz, Survey
 from player.auth import current_user
 from player.content import store
 from player.i18n import current_lang
+from player.recent import Recent
 from player.security import csrf_field
 from player.views.common import option_order
 
@@ -57,23 +56,18 @@ class RecentlyRendered(Generic[T]):
     """
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._entries: OrderedDict[Hashable, tuple[object, T]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._recent: Recent[tuple[object, T]] = Recent(size)
 
     def get(self, key: Hashable, source: object, render: Callable[[], T]) -> T:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry[0] is source:
-                self._entries.move_to_end(key)
-                return entry[1]
+        entry = self._recent.get(key)
+        if entry is not None and entry[0] is source:
+            return entry[1]
         html = render()
-        with self._lock:
-            self._entries[key] = (source, html)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        self._recent.put(key, (source, html))
         return html
+
+    def __len__(self) -> int:
+        return len(self._recent)
 
 
 FIELDS_KEPT = 512  # a quiz's fields are ten or twenty KB at most: a few MB per worker

@@ -106,7 +106,7 @@ def test_fields_of_a_quiz_without_shuffling_are_shared_by_every_attempt(app: Fla
         assert answer_fields(BLOCK, plain, seed=2) is first  # the seed orders nothing here
         assert answer_fields(BLOCK, plain, seed=2, hint="not-in-this-quiz:3") is first
         assert answer_fields(BLOCK, plain, seed=2, hint=f"{SINGLE.id}:1") is not first
-    assert len(kept._entries) == 2
+    assert len(kept) == 2
 
 
 def test_fields_of_a_shuffled_quiz_follow_each_attempts_order(app: Flask) -> None:

@@ -109,7 +109,7 @@ def test_form_tokens_are_signed_afresh_when_they_have_a_time_limit(app_config: d
 
 def test_kept_form_tokens_are_bounded(app: Flask) -> None:
     tokens = app.extensions["coursepack_tokens"]
-    tokens.size = 3
+    tokens._signed.size = 3
     clients = [app.test_client() for _ in range(5)]
     for client in clients:
         csrf_token(client)
@@ -344,7 +344,7 @@ def test_only_cookies_of_plain_values_are_kept(app: Flask) -> None:
 
 
 def test_kept_session_cookies_are_bounded(app: Flask) -> None:
-    app.session_interface.size = 2
+    app.session_interface._verified.size = 2
     cookies = [_cookie(app, {"sid": n}) for n in range(4)]
     for cookie in cookies:
         _open(app, cookie)
