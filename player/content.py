@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,7 +32,7 @@ class ContentStore:
     reload: bool = True
     courses: dict[str, Course] = field(default_factory=dict)
     problems: dict[str, Report] = field(default_factory=dict)
-    _derived: dict[tuple[str, ...], Any] = field(default_factory=dict)
+    _derived: dict[tuple[Hashable, ...], Any] = field(default_factory=dict)
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -81,7 +81,7 @@ class ContentStore:
             return block
         return self.derived(("block", course.id, block.id, lang), block, lambda: translated_block(block, lang)[0])
 
-    def derived(self, key: tuple[str, ...], source: object, build: Callable[[], T]) -> T:
+    def derived(self, key: tuple[Hashable, ...], source: object, build: Callable[[], T]) -> T:
         """A value computed from content (a translated block, a rendered fragment), built on
         first use and kept while `source` is the object it was built from: a reload brings new
         objects, so a request still holding the old ones can never store a stale value for the

@@ -88,7 +88,7 @@ def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict
         seed = 0
     hint_id, _, hint_count = hint.partition(":")
     hints = (hint_id, int(hint_count)) if hint_count.isdigit() and any(q.id == hint_id for q in questions) else ("", 0)
-    key = (id(block), owner.id, seed, json.dumps(saved, sort_keys=True) if saved else "", hints, current_lang())
+    key = ("fields", id(block), owner.id, seed, json.dumps(saved, sort_keys=True) if saved else "", hints)
 
     def render() -> Markup:
         macro = current_app.jinja_env.get_template("_questions.html").module.question_fields  # type: ignore[attr-defined]
@@ -96,7 +96,7 @@ def answer_fields(block: Block, owner: Quiz | Survey, seed: int = 0, saved: dict
             macro(q, option_order(q, seed, shuffle), (saved or {}).get(q.id), hints[1] if q.id == hints[0] else 0)
             for q in questions)
 
-    return current_app.extensions["coursepack_fields"].get(key, block, render)
+    return kept(key, block, render, "coursepack_fields")
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,17 @@ class Frame:
         return "".join(parts)
 
 
-def kept_frame(key: tuple[str, ...], source: object, build: Callable[[], Frame]) -> Frame:
-    """A frame built once per content version (`source`), interface language and script root, and
-    kept until the content changes; built on every request while templates reload (development)."""
+def kept(key: tuple[Hashable, ...], source: object, build: Callable[[], T], recent: str = "") -> T:
+    """A rendered piece (HTML or a Frame) built once per `key`, interface language and script
+    root, and kept while `source` (what it was rendered from) is the same object: with the content
+    until it changes, or, when pieces come per learner, in the app's `recent` RecentlyRendered
+    (bounded). Built on every request while templates reload (development), so edits show."""
     if current_app.jinja_env.auto_reload:
         return build()
-    return store().derived((*key, current_lang(), request.script_root), source, build)
+    key = (*key, current_lang(), request.script_root)
+    if recent:
+        return current_app.extensions[recent].get(key, source, build)
+    return store().derived(key, source, build)
 
 
 def visitor_links() -> Markup:
@@ -158,10 +163,7 @@ def visitor_links() -> Markup:
     def render() -> Frame:
         return Frame.render("_visitor.html", user=user if signed_in else None)
 
-    if current_app.jinja_env.auto_reload:
-        return Markup(render().fill({}))
-    key = (user if signed_in else None, current_lang(), request.script_root)
-    return Markup(current_app.extensions["coursepack_visitor"].get(key, current_app.jinja_env, render).fill({}))
+    return Markup(kept(("visitor", user if signed_in else None), current_app.jinja_env, render, "coursepack_visitor").fill({}))
 
 
 def flashes() -> Markup:

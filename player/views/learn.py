@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
@@ -12,14 +12,12 @@ from blocks.model import Block, Course, Quiz, QuizKind
 from player import db
 from player.access import allow
 from player.auth import ensure_learner
-from player.content import store
 from player.forms import response_from_form
-from player.i18n import current_lang
 from player.progress import (
     QuizStatus, attempt_seed, claim, course_states, mark_viewed, open_answers, quiz_statuses, record_survey, surveys_done,
     waiting_for,
 )
-from player.templating import Frame, answer_fields, form_ids, kept_frame
+from player.templating import Frame, answer_fields, form_ids, kept
 from player.views.common import (
     EVALUATION_STEP, client_id, course_and_block, learner_id, neighbours, new_client_id, open_block, section_or_404,
     steps,
@@ -77,7 +75,7 @@ def step_frame(course: Course, block: Block, step_id: str) -> Frame:
         return Frame.render("step.html", course=course, block=block, section=block.section(step_id),
                             position=ids.index(step_id) + 1, total=len(ids), previous=previous, following=following)
 
-    return kept_frame(("step", course.id, block.id, step_id), block, render)
+    return kept(("step", course.id, block.id, step_id), block, render)
 
 
 @dataclass(frozen=True)
@@ -101,7 +99,7 @@ def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, se
     """A quiz's pieces for this learner. The head depends only on the quiz and the learner's
     attempts (most learners share "not tried yet"), so recent heads are kept; the buttons are
     the same for everyone in a language."""
-    quiz, lang = status.quiz, current_lang()
+    quiz = status.quiz
     form = not (status.passed and quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
 
     def render(piece: str) -> Markup:
@@ -109,12 +107,11 @@ def quiz_view(course: Course, block: Block, step_id: str, status: QuizStatus, se
                                       section=block.section(step_id), node=quiz, qs=status, form=form))
 
     attempts = tuple((a.number, a.percent) for a in status.submitted)
-    head = current_app.extensions["coursepack_quiz_heads"].get(
-        (course.id, block.id, step_id, quiz.id, status.attempts_left, status.passed, attempts, lang), block,
-        lambda: render("head"))
+    head = kept(("quiz-head", course.id, block.id, step_id, quiz.id, status.attempts_left, status.passed, attempts), block,
+                lambda: render("head"), "coursepack_quiz_heads")
     if not form:
         return QuizView(head, False, Markup(), Markup())
-    buttons = store().derived(("quiz-buttons", course.id, block.id, quiz.id, lang), block, lambda: render("buttons"))
+    buttons = kept(("quiz-buttons", course.id, block.id, quiz.id), block, lambda: render("buttons"))
     return QuizView(head, True, answer_fields(block, quiz, seed, saved, hint), buttons)
 
 

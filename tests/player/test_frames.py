@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from flask.testing import FlaskClient
 from markupsafe import Markup
 
-from player.templating import Frame, kept_frame
+from player.templating import Frame, kept
 from tests.conftest import sign_up
 
 
@@ -62,11 +62,11 @@ def test_frames_are_kept_until_the_content_changes_but_rebuilt_while_templates_r
 
     source, edited = object(), object()
     with app.test_request_context():
-        kept_frame(("test",), source, build)
-        kept_frame(("test",), source, build)
+        kept(("test",), source, build)
+        kept(("test",), source, build)
         assert len(built) == 1
-        kept_frame(("test",), edited, build)
+        kept(("test",), edited, build)
         assert len(built) == 2
         app.jinja_env.auto_reload = True
-        kept_frame(("test",), edited, build)
+        kept(("test",), edited, build)
         assert len(built) == 3
