@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Generic, TypeVar
 
-from flask import Flask, current_app, get_flashed_messages, render_template, request
+from flask import Flask, current_app, g, get_flashed_messages, render_template, request
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -148,7 +148,10 @@ def kept(key: tuple[Hashable, ...], source: object, build: Callable[[], T], rece
     (bounded). Built on every request while templates reload (development), so edits show."""
     if current_app.jinja_env.auto_reload:
         return build()
-    key = (*key, current_lang(), request.script_root)
+    variant = g.get("kept_variant")
+    if variant is None:  # looked up once: a quiz step keeps several pieces
+        variant = g.kept_variant = (current_lang(), request.script_root)
+    key = (*key, *variant)
     if recent:
         return current_app.extensions[recent].get(key, source, build)
     return store().derived(key, source, build)
