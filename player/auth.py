@@ -86,6 +86,16 @@ def current_user() -> Visitor | None:
     return user
 
 
+def signed_in_account() -> User:
+    """The signed-in visitor's full account row, for the pages that show or change the account
+    (their access policy, "user", has let only signed-in users in)."""
+    visitor = current_user()
+    assert visitor is not None and not visitor.is_guest
+    user = db.session().get(User, visitor.id)
+    assert user is not None
+    return user
+
+
 def start_session(user_id: int) -> None:
     """Open a fresh server-side session (a new id: no fixation of an old cookie)."""
     with db.writing() as write:

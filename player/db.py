@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Dialect, Engine, create_engine, event
+from sqlalchemy import Dialect, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.expression import CompoundSelect, Select
 
@@ -85,14 +85,12 @@ class Read:
         self.row = row or namedtuple("Row", columns, rename=True)  # type: ignore[misc]
         self._compiled: dict[str, _Compiled] = {}
 
-    def rows(self, source: Session | Connection | Reader, params: Mapping[str, Any]) -> list[Any]:
-        """The rows for `params`: on the request's reader, or on a session's own connection (after
-        a flush, so a write transaction's pending rows count) or a connection as given."""
+    def rows(self, source: Session | Reader, params: Mapping[str, Any]) -> list[Any]:
+        """The rows for `params`: on the request's reader, or in a session's transaction (after a
+        flush, so a write transaction's pending rows count)."""
         if isinstance(source, Reader):
             return source.rows(self, params)
-        if isinstance(source, Session):
-            source.flush()
-            source = source.connection()
+        source.flush()
         return [self.row(*row) for row in source.execute(self.statement, params)]
 
     def compiled(self, dialect: Dialect) -> _Compiled:

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_translations
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -41,7 +41,7 @@ def direction(lang: str) -> str:
 
 def current_lang() -> str:
     """The request's interface language code, chosen once (Flask-Babel's get_locale also parses
-    a babel Locale, which a page that only needs the code can do without)."""
+    a babel Locale, which the player, needing only the code, can do without)."""
     lang = g.get("interface_lang")
     if lang is None:
         lang = g.interface_lang = select_locale()
@@ -72,6 +72,6 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, get_locale=get_locale)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction)
     app.context_processor(lambda: {"lang": current_lang()})
     app.jinja_env.filters.update(interface_html=interface_html)

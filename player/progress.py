@@ -15,7 +15,7 @@ from enum import StrEnum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, String, and_, bindparam, literal, select, union_all
+from sqlalchemy import ColumnElement, String, and_, bindparam, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ from player.models import (
 if TYPE_CHECKING:
     from player.auth import Visitor
 
-Source = Session | Connection | Reader  # where progress is read from: see db.Read.rows
+Source = Session | Reader  # where progress is read from: see db.Read.rows
 
 COUNTED_KINDS = (QuizKind.CHECK, QuizKind.POSTTEST)  # the quizzes completion waits for
 # A submission's client id is a key across all learners, so it must be long enough not to collide

@@ -13,7 +13,7 @@ from player import db
 from player.access import allow
 from player.auth import (
     check_password, current_user, end_other_sessions, end_session, find_user, hash_password, limiter,
-    login_key, login_limit, normalise_email, start_session,
+    login_key, login_limit, normalise_email, signed_in_account, start_session,
 )
 from player.cohorts import find_by_code
 from player.models import Cohort, Membership, User
@@ -106,10 +106,7 @@ def password() -> str | Response:
     """Change the password; every other session of the account ends."""
     if request.method == "GET":
         return render_template("password.html")
-    visitor = current_user()
-    assert visitor is not None
-    user = db.session().get(User, visitor.id)
-    assert user is not None
+    user = signed_in_account()
     new = request.form.get("new_password", "")
     if not check_password(user, request.form.get("current_password", "")):
         flash(_("Your current password is not right."), "error")

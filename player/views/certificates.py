@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, url_for
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from blocks.model import Block, Course
 from player import db
 from player.access import allow
 from player.auth import current_user
+from player.i18n import current_lang
 from player.models import Certificate
 from player.progress import course_completed, course_states, issue_certificate
 from player.views.common import course_and_block, visible_course
@@ -55,7 +55,7 @@ def download(code: str) -> Response:
         name=certificate.name, title=certificate.title, issued=certificate.issued_at.date(),
         hours=certificate.hours, code=certificate.code,
         verify_url=url_for("certificates.verify", code=certificate.code, _external=True),
-        lang=str(get_locale()),
+        lang=current_lang(),
     )
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="certificate-{code}.pdf"'})
 

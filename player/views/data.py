@@ -10,27 +10,18 @@ from sqlalchemy import func, select
 
 from player import db
 from player.access import allow
-from player.auth import check_password, current_user, end_session, limiter, login_limit
+from player.auth import check_password, end_session, limiter, login_limit, signed_in_account
 from player.data_rights import delete_users, export_user_data
 from player.models import Membership, User
 
 bp = Blueprint("data", __name__)
 
 
-def _user() -> User:
-    """The signed-in account's full row (the pages here show and change all of it)."""
-    visitor = current_user()
-    assert visitor is not None  # policy "user": signed in, not a guest
-    user = db.session().get(User, visitor.id)
-    assert user is not None
-    return user
-
-
 @bp.get("/account/")
 @allow("user")
 def account() -> str:
     """The account page: details, password, the data download and account deletion."""
-    return _account_page(_user())
+    return _account_page(signed_in_account())
 
 
 def _account_page(user: User) -> str:
@@ -42,7 +33,7 @@ def _account_page(user: User) -> str:
 @allow("user")
 def download() -> Response:
     """Everything the player holds about the signed-in person, as one JSON file."""
-    data = export_user_data(db.session(), _user().id)
+    data = export_user_data(db.session(), signed_in_account().id)
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
         headers={"Content-Disposition": 'attachment; filename="coursepack-my-data.json"', "Cache-Control": "no-store"},
@@ -55,7 +46,7 @@ def download() -> Response:
 def delete() -> str | Response:
     """Delete the account and every row that is the person's, after they confirm with their
     password (a borrowed, still signed-in device must not be enough)."""
-    user = _user()
+    user = signed_in_account()
     if not check_password(user, request.form.get("password", "")) or request.form.get("confirm") != "yes":
         flash(_("Type your password and tick the box to delete your account."), "error")
         return _account_page(user), 400  # type: ignore[return-value]

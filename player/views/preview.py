@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from flask_babel import get_locale
 
 from player.access import allow
 from player.content import store
+from player.i18n import current_lang
 
 bp = Blueprint("preview", __name__)
 
@@ -19,7 +19,7 @@ def block(course_id: str, block_id: str) -> str:
     if found is None:
         abort(404)
     course, block_ = found
-    return render_template("preview.html", course=course, block=store().in_language(course, block_, str(get_locale())))
+    return render_template("preview.html", course=course, block=store().in_language(course, block_, current_lang()))
 
 
 @bp.get("/preview/problems")
