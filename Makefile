@@ -1,21 +1,31 @@
-# Two commands for a newcomer: `make run` and `make test`. Everything installs into .venv.
+# Two commands for a newcomer: `make run` and `make test`. Everything installs into .venv, at
+# the exact versions of requirements/lock.txt; `make lock` re-resolves that file on purpose.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
 
-.PHONY: install run test bench clean
+# Interface catalogues are compiled from their .po files, never committed (see setup.py).
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard player/translations/*/LC_MESSAGES/*.po exporter/translations/*/LC_MESSAGES/*.po))
 
-$(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+.PHONY: install run test bench lock clean
+
+$(BIN)/.installed: pyproject.toml requirements/lock.txt setup.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
 	touch $@
 
-install: $(BIN)/.installed
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(BIN)/.installed $(CATALOGUES)
 
 run: install
 	COURSEPACK_ENV=development $(BIN)/coursepack db upgrade
-	COURSEPACK_ENV=development $(BIN)/coursepack serve
+	COURSEPACK_ENV=development $(BIN)/coursepack serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest
@@ -25,6 +35,12 @@ bench: install
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/reports.py
+
+# Re-resolve every dependency to its newest release allowed by pyproject.toml; review the diff.
+lock: $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet 'uv>=0.5'
+	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	    pyproject.toml requirements/build.in --extra test --extra postgres -o requirements/lock.txt
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -244,8 +244,10 @@ def test_invalid_responses_are_refused(q: Question, response) -> None:
         score_question(q, response)
 
 
-def test_longest_reflection_is_accepted() -> None:
+def test_a_reflection_of_20000_characters_is_the_longest_accepted() -> None:
     check_response(question(REFLECTION), {"text": "x" * 20_000})
+    with pytest.raises(InvalidResponse):
+        check_response(question(REFLECTION), {"text": "x" * 20_001})
 
 
 # -- quizzes ----------------------------------------------------------------------------------

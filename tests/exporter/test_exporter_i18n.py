@@ -3,7 +3,7 @@
 Packs of the bundled sample course, whose mk and uk catalogues are complete, print every label
 in that language; English packs are unchanged (the other exporter tests); and the exporter's
 catalogues stay in step with the code: the template matches the marked strings, mk and uk are
-complete and not fuzzy, and the committed .mo files are the compiled .po files.
+complete and not fuzzy, and the .mo files `make` compiles carry the messages of the .po files.
 """
 
 from __future__ import annotations
@@ -188,14 +188,22 @@ def test_catalogues_are_complete_checked_and_marked_as_drafts(lang: str) -> None
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_committed_mo_files_are_the_compiled_po_files(lang: str) -> None:
+def test_compiled_catalogues_carry_the_messages_of_the_po_files(lang: str) -> None:
+    """`make` compiles each .mo from its .po; one left behind prints stale or missing labels.
+
+    Messages only: the header says which Babel wrote the file, which is no concern of ours."""
     folder = TRANSLATIONS / lang / "LC_MESSAGES"
     compiled = io.BytesIO()
     write_mo(compiled, _read(folder / "messages.po", lang))
     compiled.seek(0)
     with open(folder / "messages.mo", "rb") as stream:
-        committed = GNUTranslations(stream)
-    assert GNUTranslations(compiled)._catalog == committed._catalog, "run pybabel compile -d exporter/translations"  # type: ignore[attr-defined]
+        built = GNUTranslations(stream)
+    expected = GNUTranslations(compiled)
+    assert _messages(built) == _messages(expected), "run make install (it compiles the catalogues)"
+
+
+def _messages(catalogue: GNUTranslations) -> dict:
+    return {key: value for key, value in catalogue._catalog.items() if key != ""}  # type: ignore[attr-defined]
 
 
 def test_fixed_texts_from_blocks_are_all_marked() -> None:
