@@ -31,10 +31,10 @@ import os
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
-import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -49,9 +49,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from blocks.load import Loader  # noqa: E402
-from player import create_app, db  # noqa: E402
-from player.migrate import upgrade  # noqa: E402
-from player.models import Answer, Attempt, Submission  # noqa: E402
+from player import create_app  # noqa: E402
+from player.store.migrate import upgrade  # noqa: E402
+from player.store.models import Answer, Attempt, Submission  # noqa: E402
+from player.web import db  # noqa: E402
 from tests.player.helpers import quiz_form  # noqa: E402 - the form fields the player's quiz posts
 
 WORKERS = 2

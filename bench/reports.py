@@ -44,11 +44,12 @@ from sqlalchemy import event, insert  # noqa: E402
 from blocks.evaluation import APPLY, CONFIDENCE_AFTER, CONFIDENCE_BEFORE, EVALUATION_ID, RELEVANCE, USEFULNESS  # noqa: E402
 from blocks.model import Course  # noqa: E402
 from blocks.scoring import correct_response  # noqa: E402
-from player import create_app, db  # noqa: E402
-from player.auth import hash_password  # noqa: E402
-from player.content import store  # noqa: E402
-from player.migrate import upgrade  # noqa: E402
-from player.models import Answer, Attempt, Attendance, BlockProgress, Cohort, Membership, SurveyAnswer, User  # noqa: E402
+from player import create_app  # noqa: E402
+from player.domain.accounts import hash_password  # noqa: E402
+from player.store.migrate import upgrade  # noqa: E402
+from player.store.models import Answer, Attempt, Attendance, BlockProgress, Cohort, Membership, SurveyAnswer, User  # noqa: E402
+from player.web import db  # noqa: E402
+from player.web.content import store  # noqa: E402
 
 COURSE_ID = "nine-blocks"
 BLOCKS = [f"../core-blocks/{b}" for b in ("a-cultural-sensitivity", "b-impact-on-children", "c-working-together", "d-safeguarding")] + [

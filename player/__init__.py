@@ -10,12 +10,12 @@ from flask import Flask
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app from the environment, overridden by `config` (the tests pass theirs)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from player import access, auth, content, db, errors, i18n, security, templating
-    from player.config import finalise, from_environment
-    from player.views import account, catalog, certificates, data, learn, preview, quiz, trainer
+    from player.web import access, auth, content, db, errors, i18n, security, templating
+    from player.web.config import finalise, from_environment
+    from player.web.views import account, catalog, certificates, data, learn, preview, quiz, trainer
 
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(config or {})

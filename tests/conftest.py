@@ -19,8 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from player import create_app, db
-from player.migrate import upgrade
+from player import create_app
+from player.store.migrate import upgrade
+from player.web import db
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSES = ROOT / "courses"

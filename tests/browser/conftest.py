@@ -20,8 +20,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from blocks.model import Question, Quiz
-from player import create_app, db
-from player.migrate import upgrade
+from player import create_app
+from player.store.migrate import upgrade
+from player.web import db
 from tests.conftest import COURSES
 from tests.player.helpers import form_fields
 

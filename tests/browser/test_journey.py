@@ -13,8 +13,8 @@ from sqlalchemy import select
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader
 from blocks.scoring import correct_response
-from player import db
-from player.models import Attempt, SurveyAnswer, User
+from player.store.models import Attempt, SurveyAnswer, User
+from player.web import db
 from tests.browser.conftest import LiveServer, answer, answer_quiz, new_email, sign_in, sign_up
 from tests.conftest import COURSES
 from tests.player.helpers import wrong_response

@@ -16,9 +16,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from blocks.load import Loader
 from blocks.scoring import correct_response
-from player import db
-from player.auth import hash_password
-from player.models import User
+from player.domain.accounts import hash_password
+from player.store.models import User
+from player.web import db
 from tests.browser.conftest import PASSWORD, LiveServer, answer_quiz, new_email, sign_in
 from tests.conftest import COURSES
 from tests.player.cohort_data import R1, Seeded, seed

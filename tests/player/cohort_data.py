@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Flask
 
-from player import db
-from player.models import Answer, Attempt, Attendance, BlockProgress, Cohort, Membership, SurveyAnswer, User
+from player.store.models import Answer, Attempt, Attendance, BlockProgress, Cohort, Membership, SurveyAnswer, User
+from player.web import db
 
 R1, R2, R3 = "r1-resilience-to-stress", "r2-impact-of-stress", "r3-seeking-help"
 R5 = "r5-resilience-programmes"

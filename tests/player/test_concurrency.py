@@ -23,8 +23,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from blocks.load import Loader
-from player import db
-from player.models import Answer, Attempt, Submission, User
+from player.store.models import Answer, Attempt, Submission, User
+from player.web import db
 from tests.conftest import COURSES, csrf_token
 from tests.player.helpers import quiz_form
 

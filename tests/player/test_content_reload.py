@@ -8,8 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from player import content, db
-from player.models import User
+from player.store.models import User
+from player.store import content
+from player.web import db
 from tests.conftest import sign_up
 
 BLOCK = "core-blocks/a-cultural-sensitivity"

@@ -17,13 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Table, func, or_, select
 
-from player import db
 from player.cli import main
-from player.db import Base
-from player.models import (
+from player.store.database import Base
+from player.store.models import (
     Answer, Attempt, Attendance, BlockProgress, Certificate, Cohort, Membership, SectionView, Submission,
     SurveyAnswer, User, utcnow,
 )
+from player.web import db
 from tests.conftest import post
 from tests.player.trainer_helpers import PASSWORD, new_user, sign_in_as
 

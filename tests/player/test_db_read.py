@@ -8,8 +8,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import bindparam, literal, select, union_all
 
-from player import create_app, db
-from player.models import Answer, Attempt, User
+from player import create_app
+from player.store.database import Read
+from player.store.models import Answer, Attempt, User
+from player.web import db
 
 _ATTEMPT = select(Attempt.id, Attempt.submitted_at, Attempt.percent, Attempt.passed).where(
     Attempt.user_id == bindparam("user_id")).order_by(Attempt.number)
@@ -32,7 +34,7 @@ def _learner_with_attempts(app: Flask) -> int:
 
 def test_rows_are_converted_as_sqlalchemy_converts_them(app: Flask) -> None:
     user_id = _learner_with_attempts(app)
-    read = db.Read(_ATTEMPT)
+    read = Read(_ATTEMPT)
     with app.test_request_context():
         fast = read.rows(db.reader(), {"user_id": user_id})
         slow = [tuple(row) for row in db.session().execute(_ATTEMPT, {"user_id": user_id})]
@@ -53,9 +55,9 @@ def test_json_columns_and_named_rows(app: Flask) -> None:
     statement = select(Answer.question_id, Answer.response, Answer.points).join(Attempt).where(
         Attempt.user_id == bindparam("user_id"))
     with app.test_request_context():
-        (row,) = db.Read(statement, Given).rows(db.reader(), {"user_id": user_id})
+        (row,) = Read(statement, Given).rows(db.reader(), {"user_id": user_id})
         with db.writing() as write:  # inside a write transaction the same Read runs through the session
-            (in_write,) = db.Read(statement, Given).rows(write, {"user_id": user_id})
+            (in_write,) = Read(statement, Given).rows(write, {"user_id": user_id})
     assert row == Given("q1", {"choice": [1, 2]}, 0.5) == in_write
     assert isinstance(row, Given)
 
@@ -69,7 +71,7 @@ def test_fixed_values_and_repeated_parameters(app: Flask) -> None:
                                                                     Attempt.submitted_at.is_not(None)),
     )
     with app.test_request_context():
-        rows = db.Read(statement).rows(db.reader(), {"user_id": user_id})
+        rows = Read(statement).rows(db.reader(), {"user_id": user_id})
     assert sorted((row.kind, row.number) for row in rows) == [("done", 1), ("open", 2)]
 
 
@@ -78,8 +80,8 @@ def test_a_read_refuses_what_it_cannot_run_unchanged(app: Flask) -> None:
         id: int
 
     with pytest.raises(ValueError, match="has fields"):
-        db.Read(_ATTEMPT, Wrong)
-    expanding = db.Read(select(User.id).where(User.id.in_(bindparam("ids", expanding=True))))
+        Read(_ATTEMPT, Wrong)
+    expanding = Read(select(User.id).where(User.id.in_(bindparam("ids", expanding=True))))
     with app.test_request_context(), pytest.raises(ValueError, match="expanding"):
         expanding.rows(db.reader(), {"ids": [1]})
 

@@ -9,7 +9,7 @@ from flask import Flask, render_template
 from flask.testing import FlaskClient
 from markupsafe import Markup
 
-from player.templating import Frame, kept
+from player.web.templating import Frame, kept
 from tests.conftest import sign_up
 
 

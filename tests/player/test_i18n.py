@@ -22,8 +22,8 @@ from flask_babel import ngettext
 
 from blocks.evaluation import standard_evaluation
 from blocks.model import SCALES
-from player import i18n, interface_strings
-from player.templating import gap_inputs
+from player.web import i18n, interface_strings
+from player.web.templating import gap_inputs
 from tests.conftest import ROOT
 
 TRANSLATIONS = ROOT / "player" / "translations"
@@ -118,9 +118,9 @@ def test_compiled_mo_carries_the_messages_of_the_po(lang: str) -> None:
 
 def test_extraction_list_matches_the_texts_in_blocks() -> None:
     """pybabel sees only the literal list; the player translates what blocks/ defines."""
-    path = ROOT / "player" / "interface_strings.py"
+    path = ROOT / "player" / "web" / "interface_strings.py"
     literal = [message for _line, message, _comments, _context in extract_from_file("python", path, keywords={"lazy_gettext": None})]
-    assert sorted(literal) == sorted(interface_strings.MESSAGES), "copy the change in blocks/ to EXTRACTION in player/interface_strings.py"
+    assert sorted(literal) == sorted(interface_strings.MESSAGES), "copy the change in blocks/ to EXTRACTION in player/web/interface_strings.py"
 
 
 def test_every_stem_and_scale_label_of_blocks_is_listed() -> None:

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from blocks.load import Loader
-from player import db
-from player.models import Answer, Attempt, BlockProgress, SectionView, User
+from player.store.models import Answer, Attempt, BlockProgress, SectionView, User
+from player.web import db
 from tests.conftest import COURSES, post, sign_up
 from tests.player.helpers import quiz_form
 

@@ -8,8 +8,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from blocks.load import Loader
-from player.models import Attempt
-from player.progress import BlockStatus, QuizStatus, waiting_for
+from player.domain.progress import BlockStatus, QuizStatus, waiting_for
+from player.store.models import Attempt
 from tests.conftest import COURSES, post
 
 

@@ -14,8 +14,8 @@ from markupsafe import Markup
 
 from blocks.load import Loader
 from blocks.model import QuestionType
-from player.templating import RecentlyRendered, answer_fields
-from player.views.common import option_order
+from player.web.templating import RecentlyRendered, answer_fields
+from player.web.views.common import option_order
 from tests.conftest import COURSES, post, sign_up
 from tests.player.helpers import quiz_form
 

@@ -9,10 +9,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from player import db, reports
-from player.content import store
-from player.models import Cohort
-from player.views import report_tables as tables
+from player.domain import reports
+from player.store.models import Cohort
+from player.web import db
+from player.web.content import store
+from player.web.views import report_tables as tables
 from tests.player.cohort_data import Seeded, seed
 from tests.player.trainer_helpers import assert_csv_matches_screen, csv_rows, page_tables, sign_in_as
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
 import re
+import time
 
 import pytest
 from flask import Flask, request
@@ -12,12 +12,13 @@ from flask.testing import FlaskClient
 from flask_limiter.util import get_qualified_name
 from sqlalchemy import func, select
 
-from player import auth, create_app, db
-from player.access import POLICIES, allow
-from player.config import ConfigError
-from player.db import Base
-from player.migrate import upgrade
-from player.models import User
+from player import create_app
+from player.store.database import Base
+from player.store.migrate import upgrade
+from player.store.models import User
+from player.web import auth, db
+from player.web.access import POLICIES, allow
+from player.web.config import ConfigError
 from tests.conftest import csrf_token, post, sign_up
 
 PASSWORD = "a long enough password"
@@ -208,7 +209,7 @@ def test_sign_in_redirects_only_within_the_site(client: FlaskClient) -> None:
 
 
 def test_a_certificate_is_only_its_holders(app: Flask, client: FlaskClient) -> None:
-    from player.models import Certificate
+    from player.store.models import Certificate
 
     sign_up(client, email="holder@example.org")
     with app.app_context(), db.writing() as write:
@@ -281,7 +282,7 @@ def test_login_throttle_holds_across_workers(app_config: dict, database_url: str
 
 
 def test_join_code_puts_the_learner_in_the_cohort(app: Flask, client: FlaskClient) -> None:
-    from player.models import Cohort, Membership
+    from player.store.models import Cohort, Membership
 
     with app.app_context(), db.writing() as write:
         write.add(Cohort(name="Skopje spring", course_id="core-blocks", join_code="JOIN42"))

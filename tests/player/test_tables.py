@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from player.tables import Row, Table, neutralise, number_text, to_csv
+from player.web.tables import Row, Table, neutralise, number_text, to_csv
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+41 22 000", "-2+3", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")"])

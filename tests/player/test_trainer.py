@@ -13,10 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from player import db
-from player.db import Base
-from player.migrate import alembic_config
-from player.models import Attendance, Cohort, Membership, User
+from player.store.database import Base
+from player.store.migrate import alembic_config
+from player.store.models import Attendance, Cohort, Membership, User
+from player.web import db
 from tests.conftest import csrf_token, post, sign_up
 from tests.player.cohort_data import R1, R2, seed
 from tests.player.helpers import quiz_form

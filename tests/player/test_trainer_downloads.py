@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from player import db
-from player.models import User
+from player.store.models import User
+from player.web import db
 from tests.conftest import sign_up
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from blocks.l10n import catalogue_path, extract_units, update_catalogue
 from blocks.load import Loader
-from player import db
-from player.models import Attempt
+from player.store.models import Attempt
+from player.web import db
 from tests.conftest import COURSES, post, sign_up
 from tests.player.helpers import quiz_form
 

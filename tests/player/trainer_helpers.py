@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from flask import Flask
 from flask.testing import FlaskClient
 
-from player import db
-from player.auth import hash_password
-from player.models import User
+from player.domain.accounts import hash_password
+from player.store.models import User
+from player.web import db
 from tests.conftest import post
 
 PASSWORD = "a long enough password"

@@ -1,0 +1,155 @@
+"""The `coursepack` command: thin; each command calls one function and reports its outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from blocks.validate import validate_paths
+from player.cli.export import export
+from player.cli.translate import translate
+
+
+def _relative(path: str) -> str:
+    """A path as the author would type it: relative to here when it is below here."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def default_courses() -> Path:
+    return Path(os.environ.get("COURSEPACK_COURSES", "courses"))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """coursepack: build, check, print and serve short training blocks."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Report format.")
+def validate(paths: tuple[Path, ...], fmt: str) -> None:
+    """Check courses, course folders or blocks (default: the courses directory).
+
+    Exit 0 when there are no errors (warnings allowed), 1 when there are errors.
+    """
+    courses, report, blocks = validate_paths(paths or (default_courses(),))
+    if fmt == "json":
+        payload = {
+            "errors": [d.as_dict() for d in report.sorted() if d.severity == "error"],
+            "warnings": [d.as_dict() for d in report.sorted() if d.severity == "warning"],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for diagnostic in report.sorted():
+            line = f"{_relative(diagnostic.path)}:{diagnostic.line}: {diagnostic.code}: {diagnostic.message}"
+            click.echo(line if diagnostic.severity == "error" else f"{line} (warning)")
+        click.echo(f"checked {len(courses)} course(s), {blocks} block(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
+    sys.exit(1 if report.errors else 0)
+
+
+def _app(database: str | None = None, courses: Path | None = None):  # noqa: ANN202
+    """The Flask app for commands that need one; settings errors become a clean message."""
+    from player import create_app
+    from player.web.config import ConfigError
+
+    overrides: dict[str, object] = {}
+    if database:
+        overrides["DATABASE_URL"] = database
+    if courses:
+        overrides["COURSES_DIR"] = courses
+    try:
+        return create_app(overrides)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--courses", type=click.Path(path_type=Path, file_okay=False), help="Courses folder [env COURSEPACK_COURSES, default ./courses].")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL, default SQLite in the instance folder].")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(courses: Path | None, database: str | None, host: str, port: int) -> None:
+    """Run the player with the built-in server (one machine; use gunicorn for more)."""
+    app = _app(database, courses)
+    content = app.extensions["coursepack_content"]
+    for course_id, report in content.problems.items():
+        click.echo(f"course {course_id} is not served: {len(report.errors)} validation error(s); see 'coursepack validate'", err=True)
+    click.echo(f"serving {len(content.courses)} course(s) from {content.root} on http://{host}:{port}/", err=True)
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.group()
+def db() -> None:
+    """Database administration."""
+
+
+@db.command("upgrade")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def db_upgrade(database: str | None) -> None:
+    """Create the database or bring it to the newest schema (safe to run repeatedly)."""
+    from player.store.migrate import upgrade
+    from player.web import db as database_module
+
+    app = _app(database)
+    with app.app_context():
+        upgrade(database_module.engine())
+        click.echo(f"database at {database_module.engine().url.render_as_string(hide_password=True)} is up to date", err=True)
+
+
+@main.group()
+def user() -> None:
+    """Accounts."""
+
+
+@user.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner", show_default=True)
+@click.option("--name", default="", help="Full name, as printed on certificates.")
+@click.password_option(help="Prompted for (hidden) when not given; read from standard input when piped.")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_create(email: str, role: str, name: str, password: str, database: str | None) -> None:
+    """Create an account, e.g. a trainer's."""
+    from sqlalchemy.exc import IntegrityError
+
+    from player.domain.accounts import MIN_PASSWORD, hash_password, normalise_email, password_too_short
+    from player.store.models import User
+    from player.web import db as database_module
+
+    if password_too_short(password):
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+    app = _app(database)
+    with app.app_context():
+        try:
+            with database_module.writing() as write:
+                write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
+        except IntegrityError as exc:
+            raise click.ClickException(f"an account with the email {email} already exists") from exc
+    click.echo(f"created {role} {normalise_email(email)}", err=True)
+
+
+main.add_command(export)
+
+main.add_command(translate)
+
+
+@db.command("purge")
+@click.option("--reflection-days", type=click.IntRange(min=0), envvar="COURSEPACK_REFLECTION_RETENTION_DAYS",
+              help="Delete reflections older than this many days [env COURSEPACK_REFLECTION_RETENTION_DAYS; default: keep them].")
+@click.option("--guest-days", type=click.IntRange(min=1), default=30, show_default=True, envvar="COURSEPACK_GUEST_RETENTION_DAYS",
+              help="Delete guests (never signed up) created and last seen more than this many days ago [env COURSEPACK_GUEST_RETENTION_DAYS].")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def db_purge(reflection_days: int | None, guest_days: int, database: str | None) -> None:
+    """Apply the retention settings: old reflections and abandoned guests go (run it daily)."""
+    from player.domain.data_rights import purge
+    from player.web import db as database_module
+
+    app = _app(database)
+    with app.app_context(), database_module.writing() as write:
+        purged = purge(write, reflection_days, guest_days)
+    kept = "" if reflection_days is not None else " (reflections are kept: no retention period is set)"
+    click.echo(f"deleted {purged.reflections} reflection(s) and {purged.guests} guest(s){kept}", err=True)

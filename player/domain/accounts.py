@@ -1,0 +1,57 @@
+"""Accounts as values and rules: who a visitor is, and the one password rule and hash.
+
+The web layer reads a `Visitor` with each request and the CLI creates accounts; both take their
+password rule and hashing from here, so the rule is stated once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from player.store.models import User
+
+MIN_PASSWORD = 10  # characters; long passphrases beat complexity rules
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking, as a request sees them: read with the session row, never written through.
+
+    A change to the account loads the `User` row by id in its own write transaction.
+    """
+
+    id: int
+    email: str | None
+    name: str
+    role: str
+
+    @property
+    def is_guest(self) -> bool:
+        return self.email is None
+
+
+def password_too_short(password: str) -> bool:
+    """The password rule, for sign-up, password change and `coursepack user create` alike."""
+    return len(password) < MIN_PASSWORD
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User, password: str) -> bool:
+    if not user.password_hash:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()

@@ -1,0 +1,103 @@
+"""The courses the player serves: the last good version of each, reloaded when files change.
+
+An edit that fails validation never reaches learners: the course keeps being served as it was,
+and the report is kept for authors and trainers to see. Content is derived from disk, so each
+worker process may hold its own copy without anything that matters living in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from blocks.l10n import translated_block
+from blocks.load import Loader, find_courses
+from blocks.model import Block, Course, Report
+from blocks.validate import check_block, check_course
+
+CHECK_INTERVAL = 1.0  # seconds between looks at the files' modification times
+T = TypeVar("T")
+
+
+@dataclass
+class ContentStore:
+    root: Path
+    reload: bool = True
+    courses: dict[str, Course] = field(default_factory=dict)
+    problems: dict[str, Report] = field(default_factory=dict)
+    _derived: dict[tuple[Hashable, ...], Any] = field(default_factory=dict)
+    _signature: tuple = ()
+    _checked: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def refresh(self, force: bool = False) -> None:
+        """Reload when any file under the courses folder changed since the last look."""
+        now = time.monotonic()
+        if not force and (self._checked and (not self.reload or now - self._checked < CHECK_INTERVAL)):
+            return
+        with self._lock:
+            self._checked = now
+            signature = _signature(self.root)
+            if signature != self._signature or force:
+                self._signature = signature
+                self._load()
+
+    def _load(self) -> None:
+        self._derived = {}
+        problems: dict[str, Report] = {}
+        for folder in find_courses(self.root):
+            loader = Loader()
+            course = loader.course(folder)
+            if course is not None:
+                check_course(course, loader.report)
+                for block in loader.blocks:
+                    check_block(block, loader.report)
+            key = course.id if course else folder.name
+            if course is None or not loader.report.ok:
+                problems[key] = loader.report
+                continue
+            self.courses[course.id] = course
+        self.problems = problems
+
+    def course(self, course_id: str) -> Course | None:
+        self.refresh()
+        return self.courses.get(course_id)
+
+    def block(self, course_id: str, block_id: str) -> tuple[Course, Block] | None:
+        course = self.course(course_id)
+        block = course.block(block_id) if course else None
+        return (course, block) if course and block else None
+
+    def in_language(self, course: Course, block: Block, lang: str) -> Block:
+        """The block in `lang` when the course offers it, unit by unit; else the source."""
+        if lang == block.lang or lang not in course.languages:
+            return block
+        return self.derived(("block", course.id, block.id, lang), block, lambda: translated_block(block, lang)[0])
+
+    def derived(self, key: tuple[Hashable, ...], source: object, build: Callable[[], T]) -> T:
+        """A value computed from content (a translated block, a rendered fragment), built on
+        first use and kept while `source` is the object it was built from: a reload brings new
+        objects, so a request still holding the old ones can never store a stale value for the
+        new. Dropped on reload; its size follows the content's."""
+        entry = self._derived.get(key)
+        if entry is None or entry[0] is not source:
+            entry = self._derived[key] = (source, build())
+        return entry[1]
+
+    def all(self) -> list[Course]:
+        self.refresh()
+        return sorted(self.courses.values(), key=lambda c: c.title)
+
+
+def _signature(root: Path) -> tuple:
+    entries = []
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            stat = os.stat(os.path.join(dirpath, name))
+            entries.append((dirpath, name, stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))

@@ -1,0 +1,159 @@
+"""The database: engines set up for concurrency, the models' base, hot reads, write transactions.
+
+No requests here: `player.web.db` holds the app's engine and a request's session and reader.
+SQLite runs in WAL mode with a busy timeout, and write transactions start with BEGIN IMMEDIATE
+so they take the write lock up front instead of failing half-way when two writers meet.
+PostgreSQL needs none of this; the same code runs on both.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Dialect, Engine, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session
+from sqlalchemy.sql.expression import CompoundSelect, Select
+
+_IMMEDIATE = "coursepack_immediate"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the per-dialect settings coursepack relies on."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, see _sqlite_begin
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # noqa: ANN001
+    immediate = connection.get_execution_options().get(_IMMEDIATE)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Read:
+    """A read statement that pages run on every request (the visitor, progress), run straight on
+    the driver's connection.
+
+    SQLAlchemy builds the SQL: the statement is compiled once per dialect, with each parameter's
+    and column's type conversions, so rows come back as they would from SQLAlchemy (dates as
+    datetimes, booleans as bools), as named tuples. What is skipped is SQLAlchemy's execution
+    machinery, which costs several times the query itself on a learner's few rows. Inside a
+    write transaction the same statement runs through the session (see `rows`).
+    """
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], row: type[tuple] | None = None) -> None:
+        """`row`: a NamedTuple class for the rows, its fields in the statement's column order."""
+        self.statement = statement
+        columns = [c.key for c in statement.selected_columns]
+        if row is not None and len(row._fields) != len(columns):  # type: ignore[attr-defined]
+            raise ValueError(f"{row.__name__} has fields {row._fields}, the statement has columns {columns}")  # type: ignore[attr-defined]
+        self.row = row or namedtuple("Row", columns, rename=True)  # type: ignore[misc]
+        self._compiled: dict[str, _Compiled] = {}
+
+    def rows(self, source: Session | Reader, params: Mapping[str, Any]) -> list[Any]:
+        """The rows for `params`: on the request's reader, or in a session's transaction (after a
+        flush, so a write transaction's pending rows count)."""
+        if isinstance(source, Reader):
+            return source.rows(self, params)
+        source.flush()
+        return [self.row(*row) for row in source.execute(self.statement, params)]
+
+    def compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            found = self._compiled[dialect.name] = _Compiled(self.statement, dialect)
+        return found
+
+
+class _Compiled:
+    """A statement's SQL for one dialect, how to lay out its parameters, and (after its first
+    run, as they may depend on the types the driver reports) its columns' result conversions."""
+
+    def __init__(self, statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a Read cannot take an expanding IN parameter: its SQL must not change per call")
+        self.sql = compiled.string
+        self.names = tuple(compiled.positiontup or ()) if compiled.positional else None
+        self.fixed = {name: bind.effective_value for name, bind in compiled.binds.items() if not bind.required}
+        self.binds: dict[str, Callable[[Any], Any]] = {}
+        for name, bind in compiled.binds.items():
+            process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                self.binds[name] = process
+        self._types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        self._dialect = dialect
+        self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+    def parameters(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        values = {**self.fixed, **params} if self.fixed else params
+        if self.binds:
+            values = {k: self.binds[k](v) if k in self.binds else v for k, v in values.items()}
+        if self.names is None:
+            return dict(values)
+        return tuple(values[name] for name in self.names)
+
+    def conversions(self, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
+        """Each column's result conversion, given the driver's cursor description."""
+        if self.results is None:
+            self.results = tuple(kind.result_processor(self._dialect, column[1])
+                                 for kind, column in zip(self._types, description, strict=True))
+        return self.results
+
+
+class Reader:
+    """The request's connection for the reads of `Read` statements: a pooled driver connection
+    in the driver's default mode (SQLite: each statement reads the latest commit; PostgreSQL:
+    one transaction, rolled back when the connection goes back to the pool)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.dialect = engine.dialect
+        self._connection = engine.raw_connection()
+
+    def rows(self, read: Read, params: Mapping[str, Any]) -> list[Any]:
+        compiled = read.compiled(self.dialect)
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(compiled.sql, compiled.parameters(params))
+            found = cursor.fetchall()
+            conversions = compiled.conversions(cursor.description)
+        finally:
+            cursor.close()
+        if any(conversions):
+            return [read.row(*[convert(v) if convert else v for convert, v in zip(conversions, row)]) for row in found]
+        return [read.row._make(row) for row in found]
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+@contextmanager
+def writing(bind: Engine) -> Iterator[Session]:
+    """A write transaction that takes SQLite's write lock at BEGIN; commits or rolls back whole."""
+    with Session(bind, expire_on_commit=False) as write:
+        write.connection(execution_options={_IMMEDIATE: True})
+        try:
+            yield write
+            write.commit()
+        except BaseException:
+            write.rollback()
+            raise

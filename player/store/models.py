@@ -1,0 +1,207 @@
+"""The player's tables. Content is referred to by stable string ids (course, block, section,
+quiz, question, block version), never copied in, so editing a block never rewrites history.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from player.store.database import Base
+
+ROLES = ("learner", "trainer", "admin")
+COHORT_MODES = ("face-to-face", "self-paced")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+class User(Base):
+    """A person, or a guest: a guest has no email or password until they sign up."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="learner")
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.email is None
+
+
+class LoginSession(Base):
+    """A server-side session: the cookie names one, and ending it here locks the cookie out."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True, default=new_token)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    course_id: Mapped[str] = mapped_column(String(100))
+    lang: Mapped[str] = mapped_column(String(20), default="en")
+    join_code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_token(6))
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mode: Mapped[str] = mapped_column(String(20), default="self-paced", server_default="self-paced")  # COHORT_MODES
+    starts_on: Mapped[date | None] = mapped_column()
+    ends_on: Mapped[date | None] = mapped_column()
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attendance(Base):
+    """The digital attendance sheet: who attended which block of a face-to-face cohort, and when."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id", "block_id", "session_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    block_id: Mapped[str] = mapped_column(String(100))
+    session_date: Mapped[date] = mapped_column()
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BlockProgress(Base):
+    """Where a learner is in one block of one course, and when they finished it."""
+
+    __tablename__ = "block_progress"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "block_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    block_version: Mapped[int] = mapped_column(default=1)
+    last_section: Mapped[str] = mapped_column(String(100), default="")
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column()
+    passed_at: Mapped[datetime | None] = mapped_column()
+
+
+class SectionView(Base):
+    __tablename__ = "section_views"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "block_id", "section_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    section_id: Mapped[str] = mapped_column(String(100))
+    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Attempt(Base):
+    """One attempt at a quiz: open while the learner answers, scored when submitted."""
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "block_id", "quiz_id", "number"),
+        Index("ix_attempts_quiz", "course_id", "block_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    block_version: Mapped[int] = mapped_column(default=1)
+    number: Mapped[int] = mapped_column()
+    seed: Mapped[int] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    percent: Mapped[float | None] = mapped_column()
+    passed: Mapped[bool | None] = mapped_column()
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="attempt", order_by="Answer.id")
+
+
+class Answer(Base):
+    """Every answer a learner submitted; the latest one per question counts for the attempt."""
+
+    __tablename__ = "answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(100))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    points: Mapped[float] = mapped_column(default=0.0)
+    max_points: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="answers")
+
+
+class SurveyAnswer(Base):
+    """Answers to surveys (the standard evaluation included) and reflections."""
+
+    __tablename__ = "survey_answers"
+    __table_args__ = (Index("ix_survey_answers_block", "course_id", "block_id", "survey_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    survey_id: Mapped[str] = mapped_column(String(100))
+    question_id: Mapped[str] = mapped_column(String(100))
+    response: Mapped[dict[str, Any]] = mapped_column(JSON)
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    """The client-generated id of every state-changing learner request: a retry records nothing twice."""
+
+    __tablename__ = "submissions"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: new_token(9))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    hours: Mapped[float] = mapped_column()
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)

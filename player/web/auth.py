@@ -1,0 +1,189 @@
+"""Who is asking: server-side sessions, argon2id passwords, guests, and login throttling.
+
+The signed cookie holds the id of a row in `login_sessions` (besides the language chosen and the
+form token's secret). Signing out or changing the password deletes rows, so a copied or replayed
+cookie stops working at once, on every worker and host.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from flask import Flask, Request, current_app, g, request, session
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from itsdangerous import BadSignature
+from sqlalchemy import bindparam, delete, select
+
+from player.domain.accounts import Visitor, normalise_email
+from player.store.database import Read
+from player.store.models import LoginSession, User
+from player.web import db
+from player.web.recent import Recent
+
+if TYPE_CHECKING:
+    from itsdangerous import URLSafeTimedSerializer
+
+SESSIONS_KEPT = 10_000  # verified cookies of recent visitors, a few hundred bytes each
+
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+# Every page asks, so it is a db.Read: ORM loading or SQLAlchemy's execution would cost more than the query.
+_VISITOR = Read(select(User.id, User.email, User.name, User.role).join(LoginSession, LoginSession.user_id == User.id).where(
+    LoginSession.id == bindparam("sid")))
+
+
+_UNKNOWN = object()  # not looked up yet in this request (None is a visitor without a session)
+
+
+def current_user() -> Visitor | None:
+    """The signed-in user or guest of this request, looked up once."""
+    user = g.get("user", _UNKNOWN)
+    if user is _UNKNOWN:
+        user = None
+        sid = session.get("sid")
+        if sid:
+            found = _VISITOR.rows(db.reader(), {"sid": sid})
+            user = Visitor(*found[0]) if found else None
+            if user is None:
+                session.pop("sid", None)
+        g.user = user
+    return user
+
+
+def signed_in_account() -> User:
+    """The signed-in visitor's full account row, for the pages that show or change the account
+    (their access policy, "user", has let only signed-in users in)."""
+    visitor = current_user()
+    assert visitor is not None and not visitor.is_guest
+    user = db.session().get(User, visitor.id)
+    assert user is not None
+    return user
+
+
+def start_session(user_id: int) -> None:
+    """Open a fresh server-side session (a new id: no fixation of an old cookie)."""
+    with db.writing() as write:
+        row = LoginSession(user_id=user_id)
+        write.add(row)
+        write.flush()
+        sid = row.id
+    lang = session.get("lang")
+    session.clear()
+    session["sid"] = sid
+    if lang:
+        session["lang"] = lang
+    g.pop("user", None)
+
+
+def end_session() -> None:
+    sid = session.get("sid")
+    if sid:
+        with db.writing() as write:
+            write.execute(delete(LoginSession).where(LoginSession.id == sid))
+    session.pop("sid", None)
+    g.pop("user", None)
+
+
+def end_other_sessions(user_id: int) -> None:
+    """After a password change only the session that changed it survives."""
+    keep = session.get("sid")
+    with db.writing() as write:
+        write.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.id != keep))
+
+
+def ensure_learner() -> Visitor:
+    """The current user, creating a guest (kept in the session) for a first-time visitor."""
+    user = current_user()
+    if user is not None:
+        return user
+    with db.writing() as write:
+        guest = User()
+        write.add(guest)
+        write.flush()
+        guest_id = guest.id
+    start_session(guest_id)
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def find_user(email: str) -> User | None:
+    return db.session().scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+def login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+def login_key() -> str:
+    """Throttle per address and per account, so one attacker cannot spread guesses."""
+    email = normalise_email(request.form.get("email", ""))
+    return f"{get_remote_address()}|{email}"
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, checked once per cookie instead of on every request.
+
+    A cookie's signature and contents do not change, so a cookie verified lately is kept with
+    the time it expires (bounded, least recently used first out) and its contents handed out as
+    a fresh copy. Only cookies holding plain values are kept: a list (flashed messages) is
+    changed in place. Flask's own checks run for every other cookie and after a key change.
+    """
+
+    def __init__(self, size: int = SESSIONS_KEPT) -> None:
+        self._keys: tuple[object, ...] = ()
+        self._serializer: URLSafeTimedSerializer | None = None
+        self._verified: Recent[tuple[float, dict[str, object]]] = Recent(size)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys != self._keys:
+            self._verified.clear()
+            self._serializer, self._keys = super().get_signing_serializer(app), keys
+        return self._serializer
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        serializer = self.get_signing_serializer(app)
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if serializer is None or not cookie:
+            return super().open_session(app, request)
+        entry = self._verified.get(cookie)
+        if entry is None or entry[0] <= time.time():
+            max_age = int(app.permanent_session_lifetime.total_seconds())
+            try:
+                data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if not isinstance(data, dict) or not all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values()):
+                return self.session_class(data)
+            entry = (signed_at.timestamp() + max_age, data)
+            self._verified.put(cookie, entry)
+        return self.session_class(entry[1])  # a copy: a request changes its session in place
+
+
+THROTTLED_AREAS = ("account", "data")  # the blueprints with views under a @limiter.limit
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
+    hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    before = [list(funcs[None]) for funcs in hooks]
+    limiter.init_app(app)
+    added = [[hook for hook in funcs[None] if hook not in old] for funcs, old in zip(hooks, before, strict=True)]
+    # Every limit here is a decorator on a view, which checks itself when the view runs
+    # (Flask-Limiter's LimitDecorator): with no default or application limits the app-wide
+    # before_request check has nothing to do, and the hooks that add the X-RateLimit headers and
+    # reset the limiter's state afterwards only matter where a limit ran. On every request they
+    # cost a quarter of a small page, so they run for the throttled areas only. The throttling
+    # tests fail if a Flask-Limiter release makes the decorators rely on the before_request check
+    # or moves the headers elsewhere, and if a limit is put on a view outside THROTTLED_AREAS.
+    for funcs, new in zip(hooks, added, strict=True):
+        for hook in new:
+            funcs[None].remove(hook)
+            if funcs is not app.before_request_funcs:
+                for area in THROTTLED_AREAS:
+                    funcs[area].append(hook)

@@ -1,0 +1,77 @@
+"""Interface language: ?lang=, then the learner's choice, then the browser's preference."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, request, session
+from flask_babel import Babel, get_translations
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
+
+from player.web.interface_strings import interface_html
+
+LANGUAGES = {"en": "English", "mk": "Македонски", "uk": "Українська"}
+RTL = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    wanted = request.args.get("lang") if request.query_string else None
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return _best_match(request.headers.get("Accept-Language", ""), tuple(LANGUAGES))
+
+
+@lru_cache(maxsize=256)
+def _best_match(accept_language: str, offered: tuple[str, ...]) -> str:
+    """The browser's preferred language among those offered: browsers send a handful of distinct
+    headers, so each is parsed once."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(offered) or "en"
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang.split("-")[0] in RTL else "ltr"
+
+
+def current_lang() -> str:
+    """The request's interface language code, chosen once (Flask-Babel's get_locale also parses
+    a babel Locale, which the player, needing only the code, can do without)."""
+    lang = g.get("interface_lang")
+    if lang is None:
+        lang = g.interface_lang = select_locale()
+    return lang
+
+
+def translations() -> NullTranslations:
+    """The request's catalogue. Templates translate dozens of strings a page, and Flask-Babel's
+    lookup (context, domain, locale) costs more than the translation itself, so each language's
+    catalogue is kept by the app once Flask-Babel has loaded it."""
+    found = g.get("translations")
+    if found is None:
+        catalogues = current_app.extensions["coursepack_catalogues"]
+        lang = current_lang()
+        if lang not in catalogues:
+            catalogues[lang] = get_translations()
+        found = g.translations = catalogues[lang]
+    return found
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.extensions["coursepack_catalogues"] = {}
+    app.jinja_env.install_gettext_callables(  # Flask-Babel's, with the catalogue looked up once
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction)
+    app.context_processor(lambda: {"lang": current_lang()})
+    app.jinja_env.filters.update(interface_html=interface_html)

@@ -1,0 +1,116 @@
+"""CSRF on every state change, and security headers with a strict CSP on every response."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect, generate_csrf
+from markupsafe import Markup, escape
+
+from player.web.recent import Recent
+
+csrf = CSRFProtect()
+TOKENS_KEPT = 10_000  # signed form tokens of recent sessions, about 150 bytes each
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class SignedTokens:
+    """The signed form token of each recent session's secret, so a page does not sign it again.
+
+    Flask-WTF signs the session's secret with a timestamp on every request; with no time limit
+    on tokens (WTF_CSRF_TIME_LIMIT = None, the player's setting) a token signed earlier is
+    exactly as valid, and the same one is checked the same way. With a time limit set, every
+    request signs afresh so that tokens keep their age.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._signed: Recent[str] = Recent(size)
+
+    def token(self) -> str:
+        signed = g.get("csrf_token")
+        if signed is not None:  # this request's, as Flask-WTF keeps it
+            return signed
+        if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
+            return generate_csrf()
+        secret = session.get("csrf_token")
+        signed = self._signed.get(secret) if isinstance(secret, str) else None
+        if signed is None:
+            signed = generate_csrf()  # makes the session's secret when it has none
+            self._signed.put(session["csrf_token"], signed)
+        g.csrf_token = signed  # where Flask-WTF keeps the request's token: later calls agree
+        return signed
+
+
+def csrf_token() -> str:
+    """The form token of this request's session."""
+    return current_app.extensions["coursepack_tokens"].token()
+
+
+def csrf_field() -> Markup:
+    """The hidden field that carries the form token: every form that changes something has one."""
+    return Markup(f'<input type="hidden" name="csrf_token" value="{escape(csrf_token())}">')
+
+
+class SecurityHeaders:
+    """WSGI middleware: every response gets each security header it does not set itself, and an
+    HTML page is not stored by caches (pages show a learner's progress and form tokens).
+
+    The headers are plain tuples added as the response starts: through Werkzeug's Headers each
+    one would be parsed and checked again on every request, a fifth of a small page's cost.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], development: bool) -> None:
+        self.wsgi_app = wsgi_app
+        self.headers = list(HEADERS.items())
+        if not development:
+            self.headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        self._names = [name.lower() for name, _value in self.headers]
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            present = {name.lower(): value for name, value in headers}
+            headers += [h for h, name in zip(self.headers, self._names) if name not in present]
+            if "cache-control" not in present and present.get("content-type", "").startswith("text/html"):
+                headers.append(("Cache-Control", "no-store"))
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
+
+
+def _check_form_token() -> None:
+    """Every request that can change something must carry the session's form token. Flask-WTF's
+    own hook looks up the view's exemptions on every request before it looks at the method; the
+    player exempts nothing, so the method is all there is to look at (WTF_CSRF_CHECK_DEFAULT is
+    off, and this hook calls Flask-WTF's check the documented way)."""
+    if request.method in current_app.config["WTF_CSRF_METHODS"]:
+        csrf.protect()
+
+
+def init_app(app: Flask) -> None:
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    csrf.init_app(app)
+    app.before_request(_check_form_token)
+    app.extensions["coursepack_tokens"] = SignedTokens(TOKENS_KEPT)
+    app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("DEVELOPMENT", False))  # type: ignore[method-assign]

@@ -1,0 +1,104 @@
+"""Lookups shared by the views: content that 404s when missing, and who may see a course."""
+
+from __future__ import annotations
+
+import random
+import secrets
+
+from flask import abort, request
+
+from blocks.model import Block, Course, Question, Section
+from player.domain.progress import CLIENT_ID, course_states, required_before, waiting_for
+from player.web import db
+from player.web.auth import current_user
+from player.web.content import store
+from player.web.i18n import current_lang
+
+EVALUATION_STEP = "evaluation"
+
+
+def visible_course(course_id: str) -> Course:
+    """A course the current visitor may open: public ones to all, others to signed-in users."""
+    course = store().course(course_id)
+    if course is None:
+        abort(404)
+    user = current_user()
+    if not course.public and (user is None or user.is_guest):
+        abort(404)
+    return course
+
+
+def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
+    """The course and the block in the learner's language (same ids and answers as the source)."""
+    course = visible_course(course_id)
+    block = course.block(block_id)
+    if block is None:
+        abort(404)
+    return course, store().in_language(course, block, current_lang())
+
+
+def localised_blocks(course: Course) -> dict[str, Block]:
+    """Every block of a course in the learner's language, for pages that list them."""
+    lang = current_lang()
+    return {block.id: store().in_language(course, block, lang) for block in course.blocks}
+
+
+def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:
+    """A block the learner may take now; a locked one answers 403 (its start page says why)."""
+    course, block = course_and_block(course_id, block_id)
+    required = required_before(course, block)
+    if required and waiting_for(course, course_states(db.reader(), learner_id(), course, required), block):
+        abort(403)
+    return course, block
+
+
+def section_or_404(block: Block, section_id: str) -> Section:
+    section = block.section(section_id)
+    if section is None:
+        abort(404)
+    return section
+
+
+def steps(block: Block) -> list[str]:
+    """The step ids of a block in order: its sections, then the standard evaluation."""
+    return [s.id for s in block.sections] + [EVALUATION_STEP]
+
+
+def neighbours(block: Block, step_id: str) -> tuple[str | None, str | None]:
+    ids = steps(block)
+    index = ids.index(step_id)
+    return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
+
+
+def option_order(question: Question, seed: int, shuffle: bool) -> tuple[int, ...]:
+    """The order a learner sees a question's options, match choices or items in, stable for an
+    attempt (`seed`), so the same learner sees the same order on every reload.
+
+    Items to put in order and match choices are always shuffled: in source order they would give
+    the answer away. Single and multiple choice options are shuffled when the quiz says shuffle.
+    """
+    count = len(question.pairs or question.items)
+    if not count:
+        count = len(question.options)
+        if not shuffle:
+            return tuple(range(count))
+    order = list(range(count))
+    random.Random(f"{seed}:{question.id}").shuffle(order)
+    return tuple(order)
+
+
+def client_id() -> str:
+    """The id a form carries to make a retry harmless; a request without a valid one is refused."""
+    value = request.form.get("client_id", "")
+    if not CLIENT_ID.fullmatch(value):
+        abort(400)
+    return value
+
+
+def new_client_id() -> str:
+    return secrets.token_hex(16)
+
+
+def learner_id() -> int | None:
+    user = current_user()
+    return user.id if user else None

@@ -1,0 +1,63 @@
+"""Your account and your data (SPEC 11): see it, download all of it as JSON, delete it."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from player.domain.accounts import check_password
+from player.domain.data_rights import delete_users, export_user_data
+from player.store.models import Membership, User
+from player.web import db
+from player.web.access import allow
+from player.web.auth import end_session, limiter, login_limit, signed_in_account
+
+bp = Blueprint("data", __name__)
+
+
+@bp.get("/account/")
+@allow("user")
+def account() -> str:
+    """The account page: details, password, the data download and account deletion."""
+    return _account_page(signed_in_account())
+
+
+def _account_page(user: User) -> str:
+    cohorts = db.session().scalar(select(func.count()).select_from(Membership).where(Membership.user_id == user.id))
+    return render_template("data/account.html", user=user, cohorts=cohorts)
+
+
+@bp.get("/account/data.json")
+@allow("user")
+def download() -> Response:
+    """Everything the player holds about the signed-in person, as one JSON file."""
+    data = export_user_data(db.session(), signed_in_account().id)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2), mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="coursepack-my-data.json"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/account/delete")
+@allow("user")
+@limiter.limit(login_limit, methods=["POST"])
+def delete() -> str | Response:
+    """Delete the account and every row that is the person's, after they confirm with their
+    password (a borrowed, still signed-in device must not be enough)."""
+    user = signed_in_account()
+    if not check_password(user, request.form.get("password", "")) or request.form.get("confirm") != "yes":
+        flash(_("Type your password and tick the box to delete your account."), "error")
+        return _account_page(user), 400  # type: ignore[return-value]
+    user_id = user.id
+    end_session()
+    with db.writing() as write:
+        delete_users(write, [user_id])
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("Your account and all your data are deleted."), "success")
+    return redirect(url_for("catalog.index"))

@@ -1,0 +1,52 @@
+"""For trainers and authors: any block with facilitator notes inline, and content problems."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from player.web.access import allow
+from player.web.content import store
+from player.web.i18n import current_lang
+
+bp = Blueprint("preview", __name__)
+
+
+@bp.get("/preview/<course_id>/<block_id>/")
+@allow("trainer")
+def block(course_id: str, block_id: str) -> str:
+    found = store().block(course_id, block_id)
+    if found is None:
+        abort(404)
+    course, block_ = found
+    return render_template("preview.html", course=course, block=store().in_language(course, block_, current_lang()))
+
+
+@bp.get("/preview/problems")
+@allow("trainer")
+def problems() -> str:
+    """Validation reports of edits that were refused; learners still get the last good version."""
+    content = store()
+    content.refresh()
+    return render_template("problems.html", problems=content.problems)
+
+
+@bp.get("/preview/<course_id>/pack.pdf")
+@allow("trainer")
+def pack(course_id: str) -> Response:
+    """A trainer or participant pack, as `coursepack export pack` makes it (cached when unchanged)."""
+    from exporter.pack import ExportError, export_pack  # WeasyPrint loads only when a pack is asked for
+
+    course = store().course(course_id)
+    if course is None:
+        abort(404)
+    blocks = request.args.getlist("block")
+    lang = request.args.get("lang") or None
+    participant = request.args.get("participant") == "1"
+    try:
+        pdf = export_pack(course, blocks=blocks, lang=lang, participant=participant,
+                          allow_incomplete=request.args.get("allow_incomplete") == "1")
+    except ExportError as exc:
+        return Response(str(exc), status=409, mimetype="text/plain")
+    name = "-".join([course.id, *blocks, lang or "", "participant" if participant else "trainer", "pack"])
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{"-".join(filter(None, name.split("-")))}.pdf"'})
