@@ -49,11 +49,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 
 from blocks.load import Loader  # noqa: E402
+from blocks.qtypes.base import FieldNames  # noqa: E402
 from player import create_app  # noqa: E402
 from player.store.migrate import upgrade  # noqa: E402
 from player.store.models import Answer, Attempt, Submission  # noqa: E402
 from player.web import db  # noqa: E402
-from tests.player.helpers import quiz_form  # noqa: E402 - the form fields the player's quiz posts
+from player.web.forms import field_key  # noqa: E402
+from tests.player.helpers import quiz_answers  # noqa: E402 - the form fields the player's quiz posts
 
 WORKERS = 2
 COOKIE = "coursepack_session"
@@ -152,9 +154,12 @@ def wait_until_up(port: int, server: subprocess.Popen) -> None:
     raise RuntimeError(f"gunicorn did not answer on port {port}")
 
 
+SECRET = secrets.token_hex(32)  # the player's: the bench makes the answer fields' tokens with it
+
+
 def player_env(database_url: str) -> dict[str, str]:
     return {
-        "COURSEPACK_ENV": "production", "SECRET_KEY": secrets.token_hex(32),
+        "COURSEPACK_ENV": "production", "SECRET_KEY": SECRET,
         "COURSEPACK_DATABASE_URL": database_url, "COURSEPACK_COURSES": str(ROOT / "courses"),
     }
 
@@ -289,7 +294,8 @@ def submit_job(port: int, guest: Guest, right: bool, acknowledged: list[str]) ->
     """POST the quiz with a fresh client id; acknowledged means a redirect to the result page."""
     def job() -> bool:
         client_id = secrets.token_hex(16)
-        form = {"csrf_token": guest.token, "client_id": client_id, "action": "submit", **quiz_form(QUIZ, right)}
+        answers = quiz_answers(QUIZ, right, FieldNames(field_key(SECRET), seed=1))
+        form = {"csrf_token": guest.token, "client_id": client_id, "action": "submit", **answers}
         reply = fetch(port, "POST", QUIZ_URL, guest.cookie, form)
         if reply.status == 302 and re.search(r"/attempts/\d+$", reply.headers.get("location", "")):
             acknowledged.append(client_id)

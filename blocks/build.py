@@ -12,16 +12,17 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from blocks.catalogues import load_translation
 from blocks.evaluation import standard_evaluation
-from blocks.frontmatter import FrontMatter
 from blocks.html import render_tokens
-from blocks.l10n import Translation, apply_to_tokens, translate_front_matter, translator
+from blocks.l10n import Translation, apply_to_tokens, extract_units, translate_front_matter, translator
 from blocks.model import (
-    Activity, Block, Facilitator, Handout, Link, Markup, Mode, Node, Question, Quiz, QuizKind,
-    Report, Section, Survey,
+    Activity, Block, Facilitator, Handout, Link, Markup, Mode, Node, Question, Quiz, QuizKind, Report, Section,
+    Survey,
 )
 from blocks.parser import shared_parser
-from blocks.questions import QuestionBuilder
+from blocks.questions import ATTRIBUTES as QUESTION_ATTRIBUTES, QuestionReader
+from blocks.source import parse_source
 from blocks.syntax.attributes import ID_PATTERN, Attributes
 from blocks.syntax.containers import CONTAINER
 from blocks.wording import article
@@ -32,7 +33,7 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "facilitator": frozenset(),
     "handout": frozenset({"title"}),
     "quiz": frozenset({"kind", "pass", "attempts", "shuffle"}),
-    "question": frozenset({"type", "points", "partial", "scale", "share"}),
+    "question": QUESTION_ATTRIBUTES,
     "hint": frozenset(),
     "explanation": frozenset(),
     "survey": frozenset(),
@@ -67,18 +68,9 @@ class BlockBuilder:
         self.report.warning(self.path, line, code, message)
 
     # -- the block -------------------------------------------------------------------------
-    def front_and_tokens(self, text: str) -> tuple[dict | None, list[Token]]:
-        """The checked front matter values (None when there are none) and the parsed tokens."""
-        tokens = self.md.parse(text, {})
-        if not tokens or tokens[0].type != "front_matter":
-            self.error(1, "missing-front-matter", "a block starts with YAML front matter between two '---' lines")
-            return None, tokens
-        first_line = tokens[0].map[0] + 1 if tokens[0].map else 1
-        return FrontMatter(tokens[0].content, self.path, first_line, self.report).read(), tokens
-
     def build(self, text: str, translation: Translation | None = None) -> Block | None:
         """The block from its source; with a translation, its units in that language."""
-        front, tokens = self.front_and_tokens(text)
+        front, tokens = parse_source(text, self.path, self.report, self.md)
         if front is None:
             return None
         extra: dict = {}
@@ -287,7 +279,7 @@ class BlockBuilder:
         return intro, tuple(n for n in built if isinstance(n, Question))
 
     def render_question(self, node: SyntaxTreeNode, attrs: Attributes, line: int) -> Question | None:
-        return QuestionBuilder(self, node, attrs, line).build()
+        return QuestionReader(self, node, attrs, line).build()
 
     def render_hint(self, node: SyntaxTreeNode, attrs: Attributes, line: int) -> Markup:
         return Markup(self.html(node.children, "hint"), line)
@@ -303,6 +295,16 @@ class BlockBuilder:
 def build_block(text: str, path: Path, report: Report) -> Block | None:
     """Build a block from its source; problems go to `report`, and None means it is unusable."""
     return BlockBuilder(path, report).build(text)
+
+
+def translated_block(block: Block, lang: str, report: Report | None = None) -> tuple[Block, Translation]:
+    """The block in `lang`, unit by unit, falling back to the source for what is missing."""
+    text = block.path.read_text(encoding="utf-8")
+    units = extract_units(text, block.path)
+    translation = load_translation(block.path, lang, units)
+    built = BlockBuilder(block.path, report or Report()).build(text, translation=translation)
+    assert built is not None, "the source block built before, so its translation builds too"
+    return built, translation
 
 
 def _line(node: SyntaxTreeNode) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,3 +50,11 @@ def render_tokens(md: MarkdownIt, tokens: Sequence[Token], env: dict | None = No
 
 def render_inline(md: MarkdownIt, text: str) -> str:
     return sanitize(md.renderInline(text))
+
+
+_TEXT_ONLY = nh3.Cleaner(tags=set(), attributes={}, clean_content_tags={"script", "style"}).clean
+
+
+def plain_text(fragment: str) -> str:
+    """Content HTML as one line of plain text (a report's table cell, a printed label)."""
+    return " ".join(html.unescape(_TEXT_ONLY(fragment)).split())

@@ -12,9 +12,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Union
 
+from blocks.wording import N_
+
 
 class QuestionType(StrEnum):
-    """The question types of SPEC section 5: the one list of them."""
+    """The question types of SPEC section 5: the one list of them. What each one means lives in
+    its module of `blocks.qtypes`."""
 
     SINGLE = "single"
     MULTIPLE = "multiple"
@@ -24,10 +27,6 @@ class QuestionType(StrEnum):
     ORDER = "order"
     LIKERT = "likert"
     REFLECTION = "reflection"
-
-    @property
-    def scored(self) -> bool:
-        return self not in (QuestionType.LIKERT, QuestionType.REFLECTION)
 
 
 class QuizKind(StrEnum):
@@ -43,11 +42,24 @@ class Mode(StrEnum):
     PLENARY = "plenary"
 
 
+# How each way of working is named to trainers; marked for both catalogues (blocks.wording.N_).
+MODE_NAMES: dict[Mode, str] = {
+    # Translators: way of working in an activity: each participant alone.
+    Mode.INDIVIDUAL: N_("individual"),
+    # Translators: way of working in an activity: two participants together.
+    Mode.PAIRS: N_("pairs"),
+    # Translators: way of working in an activity: small groups of four to six.
+    Mode.GROUPS: N_("groups"),
+    # Translators: way of working in an activity: the whole group together, led by the trainer.
+    Mode.PLENARY: N_("plenary"),
+}
+
 # Likert scales: id -> labels, lowest first. The stored answer is the 1-based position.
 SCALES: dict[str, tuple[str, ...]] = {
-    "agree5": ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
-    "yesno": ("No", "Yes"),
-    "confidence5": ("Very low", "Low", "Moderate", "High", "Very high"),
+    "agree5": (N_("Strongly disagree"), N_("Disagree"), N_("Neither agree nor disagree"), N_("Agree"), N_("Strongly agree")),
+    "yesno": (N_("No"), N_("Yes")),
+    # Translators: the learner's confidence, on a five-point scale from "Very low" to "Very high".
+    "confidence5": (N_("Very low"), N_("Low"), N_("Moderate"), N_("High"), N_("Very high")),
 }
 
 
@@ -145,10 +157,6 @@ class Question:
     explanation_html: str = ""
     scale: str = ""
     share: str = ""
-
-    @property
-    def scored(self) -> bool:
-        return self.type.scored
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,73 @@
-"""The question syntax of SPEC section 5, read in one place: stems, options, gaps, pairs, items."""
+"""Reading one `:::question` container: its type, stem, answers, hints and explanation.
+
+What is the same for every type lives here (the stem, hints, the explanation, the shape of a
+list item); what a type reads from its answers, and which attributes it takes, its own module in
+`blocks.qtypes` says.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from blocks.html import render_inline, render_tokens
-from blocks.model import SCALES, Gap, Markup, Option, Pair, Question, QuestionType
+from blocks.model import Gap, Markup, Node, Option, Pair, Question, QuestionType
+from blocks.qtypes import KINDS
+from blocks.qtypes.base import QuestionKind
 from blocks.syntax.attributes import Attributes
 from blocks.syntax.containers import CONTAINER
 from blocks.wording import article
 
-if TYPE_CHECKING:
-    from blocks.build import BlockBuilder
-
-# The answer list each type reads, if any: a task list, a plain bullet list, an ordered list.
-_ANSWER_LIST = {
-    QuestionType.SINGLE: "bullet_list",
-    QuestionType.MULTIPLE: "bullet_list",
-    QuestionType.MATCH: "bullet_list",
-    QuestionType.ORDER: "ordered_list",
-}
+# The attributes only some types take, and which types take each (for the error message).
+TYPE_ATTRIBUTES: dict[str, list[str]] = {}
+for _kind in KINDS.values():
+    for _name in _kind.attributes:
+        TYPE_ATTRIBUTES.setdefault(_name, []).append(str(_kind.type))
+ATTRIBUTES = frozenset({"type", "points", *TYPE_ATTRIBUTES})
 
 
-class QuestionBuilder:
-    """Builds one Question from its container node."""
+class Builder(Protocol):
+    """What a question needs of the block builder (`blocks.build.BlockBuilder`) that reads it."""
 
-    def __init__(self, owner: BlockBuilder, node: SyntaxTreeNode, attrs: Attributes, line: int) -> None:
+    md: MarkdownIt
+    gaps: list[tuple[Token, int]]
+
+    def error(self, line: int, code: str, message: str) -> None: ...
+    def container(self, node: SyntaxTreeNode, parent: str) -> Node | Question | None: ...
+    def html(self, children: Iterable[SyntaxTreeNode], parent: str) -> str: ...
+    def integer(self, attrs: Attributes, key: str, line: int, default: int | None, minimum: int = 0, maximum: int | None = None) -> int | None: ...
+    def boolean(self, attrs: Attributes, key: str, line: int, default: bool) -> bool: ...
+    def choice(self, attrs: Attributes, key: str, line: int, allowed: Iterable[str], default: str) -> str: ...
+
+
+class QuestionReader:
+    """Builds one Question from its container node, reporting problems with their lines."""
+
+    def __init__(self, owner: Builder, node: SyntaxTreeNode, attrs: Attributes, line: int) -> None:
         self.owner, self.node, self.attrs, self.line = owner, node, attrs, line
 
     def error(self, code: str, message: str, line: int | None = None) -> None:
         self.owner.error(line or self.line, code, f"question #{self.attrs.id}: {message}")
 
     def build(self) -> Question | None:
+        kind = self._kind()
+        if kind is None:
+            return None
+        self._check_placement(kind)
+        self._check_type_attributes(kind)
+        stem_nodes, answers, hints, explanation = self._split(kind)
+        stem_html = self._stem(stem_nodes, kind)
+        return Question(
+            id=self.attrs.id, type=kind.type, stem_html=stem_html, line=self.line,
+            points=self.owner.integer(self.attrs, "points", self.line, 1, minimum=1) or 1,
+            hints=tuple(hints), explanation_html=explanation, **kind.read(self, answers),
+        )
+
+    def _kind(self) -> QuestionKind | None:
         raw_type = self.attrs.values.get("type")
         if raw_type is None:
             self.error("missing-attribute", f"needs type=..., one of {', '.join(QuestionType)}")
@@ -41,98 +75,96 @@ class QuestionBuilder:
         if raw_type not in set(QuestionType):
             self.error("unknown-question-type", f"unknown type {raw_type!r}; known types are {', '.join(QuestionType)}")
             return None
-        qtype = QuestionType(raw_type)
-        self._check_placement(qtype)
-        stem_nodes, answer_list, hints, explanation = self._split(qtype)
-        stem_html = self._stem(stem_nodes, qtype)
-        values = self._answers(qtype, answer_list)
-        if qtype in (QuestionType.TEXT, QuestionType.NUMERIC):
-            values["gaps"] = self._gaps(qtype)
-        return Question(
-            id=self.attrs.id, type=qtype, stem_html=stem_html, line=self.line,
-            points=self.owner.integer(self.attrs, "points", self.line, 1, minimum=1) or 1,
-            partial=self._partial(qtype),
-            hints=tuple(hints), explanation_html=explanation,
-            scale=self._scale(qtype), share=self._share(qtype), **values,
-        )
+        return KINDS[QuestionType(raw_type)]
 
-    def _check_placement(self, qtype: QuestionType) -> None:
+    def _check_placement(self, kind: QuestionKind) -> None:
         parent = self.node.parent
-        kind = parent.nester_tokens.opening.meta.get("kind") if parent and parent.type == CONTAINER else ""
-        if kind == "survey" and qtype.scored:
-            self.error("scored-in-survey", f"{article(str(qtype))} question is scored; put it in a quiz, or use likert or reflection in a survey")
-        if kind == "quiz" and qtype == QuestionType.LIKERT:
-            self.error("likert-in-quiz", "likert questions belong in a survey, not a quiz")
+        container = parent.nester_tokens.opening.meta.get("kind") if parent and parent.type == CONTAINER else ""
+        problem = kind.placement_problem(container)
+        if problem:
+            self.error(*problem)
 
-    def _split(self, qtype: QuestionType) -> tuple[list[SyntaxTreeNode], SyntaxTreeNode | None, list[str], str]:
+    def _check_type_attributes(self, kind: QuestionKind) -> None:
+        for name, types in TYPE_ATTRIBUTES.items():
+            if name in self.attrs.values and name not in kind.attributes:
+                self.error("unknown-attribute", f"only {' and '.join(types)} questions take {name}=")
+
+    # -- the parts every question has -----------------------------------------------------
+    def _split(self, kind: QuestionKind) -> tuple[list[SyntaxTreeNode], SyntaxTreeNode | None, list[str], str]:
         stem: list[SyntaxTreeNode] = []
-        answer_list: SyntaxTreeNode | None = None
+        answers: SyntaxTreeNode | None = None
         hints: list[str] = []
         explanation = ""
-        wanted = _ANSWER_LIST.get(qtype)
         for child in self.node.children:
             if child.type == CONTAINER:
                 built = self.owner.container(child, "question")
-                kind = child.nester_tokens.opening.meta["kind"]
-                if isinstance(built, Markup) and kind == "hint":
+                container = child.nester_tokens.opening.meta["kind"]
+                if isinstance(built, Markup) and container == "hint":
                     hints.append(built.html)
-                elif isinstance(built, Markup) and kind == "explanation":
+                elif isinstance(built, Markup) and container == "explanation":
                     if explanation:
                         self.error("duplicate-explanation", "has two explanations; merge them into one", built.line)
                     explanation = built.html
-            elif wanted and child.type == wanted and answer_list is None:
-                answer_list = child
+            elif kind.answer_list and child.type == kind.answer_list and answers is None:
+                answers = child
             else:
-                if answer_list is not None:
+                if answers is not None:
                     # It would join the stem, which reaches the browser: a second task list or
                     # unindented feedback there gives the answer away before the learner submits.
                     self.error("content-after-answers", "has content after its list of answers, which would be shown in the stem; move it above the answers, or indent feedback under its option ('  > ...')", _line_of(child))
                 stem.append(child)
-        if wanted and answer_list is None:
-            kind = "an ordered list (1. 2. 3.)" if wanted == "ordered_list" else "a list"
-            self.error("missing-answers", f"{article(str(qtype))} question needs {kind} of answers after its stem")
-        return stem, answer_list, hints, explanation
+        if kind.answer_list and answers is None:
+            self.error("missing-answers", f"{article(str(kind.type))} question needs {kind.answer_list_name} of answers after its stem")
+        return stem, answers, hints, explanation
 
-    def _stem(self, nodes: list[SyntaxTreeNode], qtype: QuestionType) -> str:
+    def _stem(self, nodes: list[SyntaxTreeNode], kind: QuestionKind) -> str:
         if not nodes:
             self.error("missing-stem", "has no stem: write the question before its answers")
             return ""
-        index = 0
-        for node in nodes:
-            for token in node.to_tokens():
-                for child in token.children or []:
-                    if child.type == "gap" and qtype in (QuestionType.TEXT, QuestionType.NUMERIC):
-                        child.meta["index"] = index
-                        index += 1
+        if kind.reads_gaps:
+            index = 0
+            for node in nodes:
+                for token in node.to_tokens():
+                    for child in token.children or []:
+                        if child.type == "gap":
+                            child.meta["index"] = index
+                            index += 1
         return self.owner.html(nodes, "question")
 
-    def _gaps(self, qtype: QuestionType) -> tuple[Gap, ...]:
+    # -- what the types read: attributes, gaps, list items ------------------------------------
+    def has(self, name: str) -> bool:
+        return name in self.attrs.values
+
+    def boolean(self, name: str, default: bool) -> bool:
+        return self.owner.boolean(self.attrs, name, self.line, default)
+
+    def choice(self, name: str, allowed: Iterable[str], default: str) -> str:
+        return self.owner.choice(self.attrs, name, self.line, allowed, default)
+
+    def gaps(self, problem: Callable[[dict[str, Any], str], str | None]) -> tuple[Gap, ...]:
+        """The gaps of this question's stem; `problem` says why a gap does not suit the type."""
         gaps: list[Gap] = []
         for token, line in self.owner.gaps:
             if token.meta.get("owner") is not None or "index" not in token.meta:
                 continue
             token.meta["owner"] = self.attrs.id
-            if "problem" in token.meta:
-                self.error("bad-gap", str(token.meta["problem"]), line)
-            elif qtype == QuestionType.NUMERIC and "low" not in token.meta:
-                self.error("bad-gap", f"[[{token.content}]] is not numeric; a numeric gap starts with #, like [[#15]]", line)
-            elif qtype == QuestionType.TEXT and "low" in token.meta:
-                self.error("bad-gap", f"[[{token.content}]] is numeric; use type=numeric for number answers", line)
+            unsuitable = token.meta.get("problem") or problem(token.meta, token.content)
+            if unsuitable:
+                self.error("bad-gap", str(unsuitable), line)
             else:
                 gaps.append(Gap(tuple(token.meta.get("accepted", ())), token.meta.get("low"), token.meta.get("high")))  # type: ignore[arg-type]
         if not gaps:
             self.error("missing-gap", "a text or numeric question needs at least one gap in its stem, like [[answer]] or [[#15]]")
         return tuple(gaps)
 
-    def _answers(self, qtype: QuestionType, answer_list: SyntaxTreeNode | None) -> dict[str, tuple]:
-        if answer_list is None:
-            return {}
-        items = [item for item in answer_list.children if item.type == "list_item"]
-        if qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            return {"options": tuple(opt for item in items if (opt := self._option(item)))}
-        if qtype == QuestionType.MATCH:
-            return {"pairs": tuple(pair for item in items if (pair := self._pair(item)))}
-        return {"items": tuple(self._item_html(item.children) for item in items)}
+    def options(self, answers: SyntaxTreeNode) -> tuple[Option, ...]:
+        return tuple(option for item in _items(answers) if (option := self._option(item)))
+
+    def pairs(self, answers: SyntaxTreeNode) -> tuple[Pair, ...]:
+        return tuple(pair for item in _items(answers) if (pair := self._pair(item)))
+
+    def items(self, answers: SyntaxTreeNode) -> tuple[str, ...]:
+        return tuple(self._item_html(item.children) for item in _items(answers))
 
     def _option(self, item: SyntaxTreeNode) -> Option | None:
         checked = item.nester_tokens.opening.meta.get("checked")
@@ -157,27 +189,9 @@ class QuestionBuilder:
         tokens = [t for child in children for t in child.to_tokens()]
         return render_tokens(self.owner.md, tokens).strip()
 
-    def _partial(self, qtype: QuestionType) -> bool:
-        if "partial" in self.attrs.values and qtype != QuestionType.MULTIPLE:
-            self.error("unknown-attribute", "only multiple-choice questions take partial= (other types score per gap, per pair, or all or nothing)")
-            return False
-        return self.owner.boolean(self.attrs, "partial", self.line, False)
 
-    def _scale(self, qtype: QuestionType) -> str:
-        if qtype != QuestionType.LIKERT:
-            if "scale" in self.attrs.values:
-                self.error("unknown-attribute", "only likert questions take scale=")
-            return ""
-        if "scale" not in self.attrs.values:
-            self.error("missing-attribute", f"a likert question needs scale=, one of {', '.join(SCALES)}")
-            return "agree5"
-        return self.owner.choice(self.attrs, "scale", self.line, SCALES, "agree5")
-
-    def _share(self, qtype: QuestionType) -> str:
-        if "share" in self.attrs.values and qtype != QuestionType.REFLECTION:
-            self.error("unknown-attribute", "only reflection questions take share=")
-            return ""
-        return self.owner.choice(self.attrs, "share", self.line, ["trainer"], "")
+def _items(answers: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    return [item for item in answers.children if item.type == "list_item"]
 
 
 def _line_of(node: SyntaxTreeNode) -> int:

@@ -14,7 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader, find_courses, is_course
-from blocks.model import Block, Course, Question, QuestionType, Report
+from blocks.model import Block, Course, Question, Report
+from blocks.qtypes import kind
 
 AGENDA_GAP_WARNING = 10  # minutes of a block's duration left unplanned before we warn
 
@@ -79,18 +80,7 @@ def _check_question(block: Block, question: Question, report: Report) -> None:
     def error(code: str, message: str) -> None:
         report.error(block.path, question.line, code, f"question #{question.id}: {message}")
 
-    correct = sum(option.correct for option in question.options)
-    if question.type in (QuestionType.SINGLE, QuestionType.MULTIPLE) and question.options:
-        if len(question.options) < 2:
-            error("too-few-options", "needs at least two options")
-        if question.type == QuestionType.SINGLE and correct != 1:
-            error("single-correct", f"a single-choice question has exactly one correct option ('- [x]'), not {correct}; use type=multiple for several")
-        if question.type == QuestionType.MULTIPLE and correct < 1:
-            error("multiple-correct", "a multiple-choice question needs at least one correct option ('- [x]')")
-    if question.type == QuestionType.MATCH and len(question.pairs) < 2:
-        error("too-few-pairs", f"a match question needs at least two pairs ('term -> match'), not {len(question.pairs)}")
-    if question.type == QuestionType.ORDER and 0 < len(question.items) < 2:
-        error("too-few-items", "an order question needs at least two items")
+    kind(question).check(question, error)
 
 
 def _check_links(block: Block, report: Report) -> None:

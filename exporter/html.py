@@ -10,7 +10,6 @@ pack's language: each language has its own Jinja environment with its catalogue 
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,12 +23,13 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup, escape
 
 from blocks.model import (
-    Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question,
-    QuestionType, Quiz, QuizKind, Survey,
+    Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question, Quiz, QuizKind, Survey,
 )
+from blocks.qtypes import display_order, kind
 from blocks.scoring import answer_key
+from blocks.wording import N_
 from exporter import agenda, i18n
-from exporter.i18n import ENGLISH, N_
+from exporter.i18n import ENGLISH
 
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -133,18 +133,18 @@ def environment(lang: str = "en") -> Environment:
     env.filters.update(
         scoped=scoped, anchor=anchor, clock=agenda.clock, time_of_day=agenda.time_of_day,
         duration=partial(agenda.duration_text, texts=texts), letter=letter, direction=direction,
-        language=partial(i18n.language_name, lang=lang), answer=answer,
+        language=partial(i18n.language_name, lang=lang),
         long_date=partial(i18n.long_date, lang=lang), hours=partial(i18n.hours_text, lang=lang),
         mode=partial(i18n.mode_name, texts=texts),
     )
     env.globals.update(
-        block_agenda=partial(agenda.block_agenda, texts=texts), scramble=scramble,
+        block_agenda=partial(agenda.block_agenda, texts=texts), printed_order=printed_order, answer_key=printed_key,
         scale=partial(i18n.scale_labels, texts=texts), evaluation=partial(i18n.translated_survey, texts=texts),
         materials=partial(materials, texts=texts), discussion_points=partial(discussion_points, texts=texts),
-        QuestionType=QuestionType, break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
+        break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
     )
-    for kind in (Content, Facilitator, Handout, Activity, Quiz, Survey):
-        env.tests[kind.__name__.lower()] = lambda node, kind=kind: isinstance(node, kind)
+    for node_type in (Content, Facilitator, Handout, Activity, Quiz, Survey):
+        env.tests[node_type.__name__.lower()] = lambda node, node_type=node_type: isinstance(node, node_type)
     return env
 
 
@@ -226,20 +226,16 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def scramble(count: int, seed: str) -> list[int]:
-    """A fixed shuffle of positions, never the right order, so a printed question hides its answer."""
-    order = sorted(range(count), key=lambda i: hashlib.sha256(f"{seed}:{i}".encode()).digest())
-    if count > 1 and order == list(range(count)):
-        order = order[1:] + order[:1]
-    return order
+PRINT_SEED = "print"  # printed matches and items take one fixed shuffled order, the same in every pack
 
 
-def answer(question: Question) -> Markup:
-    """The printed key: by letter of the printed (scrambled) order for order questions, else
-    `blocks.scoring.answer_key`, which is HTML."""
-    if question.type == QuestionType.ORDER:
-        printed = scramble(len(question.items), question.id)
-        return Markup(" → ").join(letter(printed.index(i)) for i in range(len(question.items)))
+def printed_order(question: Question) -> tuple[int, ...]:
+    """The order a question's options, matches or items are printed in (see blocks.qtypes.display_order)."""
+    return display_order(question, PRINT_SEED, shuffle=False)
+
+
+def printed_key(question: Question) -> Markup:
+    """`blocks.scoring.answer_key`, which is HTML."""
     return Markup(answer_key(question))
 
 
@@ -266,7 +262,7 @@ DISCUSSION_PROMPTS = (
 
 def discussion_points(block: Block, texts: NullTranslations = ENGLISH) -> list[Markup]:
     """The block's reflection questions, or prompts that take the group back to its outcomes."""
-    stems = [Markup(q.stem_html) for s in block.surveys for q in s.questions if q.type == QuestionType.REFLECTION]
+    stems = [Markup(q.stem_html) for s in block.surveys for q in s.questions if kind(q).prompts_discussion]
     return stems or [Markup("<p>{}</p>").format(texts.gettext(prompt)) for prompt in DISCUSSION_PROMPTS]
 
 

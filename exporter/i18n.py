@@ -7,8 +7,9 @@ source. A pack whose language has no catalogue, or whose blocks are in several l
 (`mul`), prints them in English. docs/trainer-pack.md says how to extract, update and compile.
 
 Python marks a text for translation in one of two ways: `_ = texts.gettext` where it builds
-text for one pack, and `N_("...")` for fixed texts defined once (modes, scales, the standard
-evaluation), which are translated where they are printed.
+text for one pack, and `N_("...")` for fixed texts defined once, which are translated where they
+are printed. The fixed texts of blocks/ (modes, scales, the standard evaluation) are marked
+there, and extracted from there into this catalogue too (exporter/babel.cfg).
 """
 
 from __future__ import annotations
@@ -25,17 +26,12 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from blocks.evaluation import standard_evaluation
-from blocks.model import SCALES, Mode, Question, Survey
+from blocks.evaluation import fixed_paragraphs
+from blocks.model import MODE_NAMES, SCALES, Mode, Question, Survey
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 ENGLISH = NullTranslations()
 SOURCE_LOCALE = "en_GB"  # English dates read "14 March 2026", as packs have always printed them
-
-
-def N_(message: str) -> str:
-    """Mark a fixed text for extraction; it is translated where it is printed."""
-    return message
 
 
 @cache
@@ -76,53 +72,9 @@ def language_name(code: str, lang: str = "en") -> str:
     return f"{shown} ({code})" if shown == native else f"{shown} ({native}, {code})"
 
 
-MODES = {
-    # Translators: way of working in an activity: each participant alone.
-    Mode.INDIVIDUAL: N_("individual"),
-    # Translators: way of working in an activity: two participants together.
-    Mode.PAIRS: N_("pairs"),
-    # Translators: way of working in an activity: small groups of four to six.
-    Mode.GROUPS: N_("groups"),
-    # Translators: way of working in an activity: the whole group together, led by the trainer.
-    Mode.PLENARY: N_("plenary"),
-}
-
-
 def mode_name(mode: str, texts: NullTranslations = ENGLISH) -> str:
     """An activity's way of working in the pack's language; '' (no mode) stays ''."""
-    return texts.gettext(MODES[Mode(mode)]) if mode else ""
-
-
-# The standard evaluation and the scales are defined in English in blocks/, which knows nothing
-# of translations. pybabel reads only literal strings, so they are spelled out here once more;
-# tests/exporter/test_exporter_i18n.py fails when this list and blocks/ disagree.
-FIXED_TEXTS = (
-    # Translators: the opening line of the evaluation form at the end of every block.
-    N_("Please tell us what you thought of this block. Your answers are anonymous in reports."),
-    # Translators: a statement the participant rates from "Strongly disagree" to "Strongly agree".
-    N_("The content was relevant to my work."),
-    N_("The block was useful."),
-    # Translators: a statement the participant answers with "No" or "Yes".
-    N_("I will be able to apply this directly in my work."),
-    # Translators: rated from "Very low" to "Very high".
-    N_("My confidence on this topic before the block."),
-    N_("My confidence on this topic after the block."),
-    # Translators: a free-text question at the end of the evaluation form.
-    N_("Any other comment?"),
-    N_("Strongly disagree"),
-    N_("Disagree"),
-    N_("Neither agree nor disagree"),
-    N_("Agree"),
-    N_("Strongly agree"),
-    N_("No"),
-    N_("Yes"),
-    # Translators: the participant's confidence, on a five-point scale from "Very low" to "Very high".
-    N_("Very low"),
-    N_("Low"),
-    N_("Moderate"),
-    N_("High"),
-    N_("Very high"),
-)
+    return texts.gettext(MODE_NAMES[Mode(mode)]) if mode else ""
 
 
 def scale_labels(scale: str, texts: NullTranslations = ENGLISH) -> tuple[str, ...]:
@@ -130,16 +82,9 @@ def scale_labels(scale: str, texts: NullTranslations = ENGLISH) -> tuple[str, ..
     return tuple(texts.gettext(label) for label in SCALES.get(scale, ()))
 
 
-def evaluation_paragraphs() -> dict[str, str]:
-    """Each fixed `<p>` fragment of the standard evaluation, mapped to its English text."""
-    survey = standard_evaluation()
-    fragments = [survey.intro_html, *(question.stem_html for question in survey.questions)]
-    return {f: html.unescape(f.removeprefix("<p>").removesuffix("</p>")) for f in fragments}
-
-
 def translated_survey(survey: Survey, texts: NullTranslations = ENGLISH) -> Survey:
     """The standard evaluation in the pack's language; any other paragraph is left as it is."""
-    paragraphs = evaluation_paragraphs()
+    paragraphs = fixed_paragraphs()
 
     def paragraph(fragment: str) -> str:
         text = paragraphs.get(fragment)

@@ -35,10 +35,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-
-from blocks.l10n import Translation, catalogue_path, translated_block
-from blocks.load import CourseNotFound, is_course
-from blocks.load import find_course as locate_course
+from blocks.build import translated_block
+from blocks.catalogues import catalogue_path
+from blocks.l10n import Translation
+from blocks.load import CourseNotFound, find_course as locate_course, is_course
 from blocks.model import Block, Course, Report
 from blocks.validate import validate_paths
 from exporter.cache import PackCache, pack_key

@@ -15,8 +15,8 @@ import mimetypes
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 

@@ -13,7 +13,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static")
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from player.web import access, auth, content, db, errors, i18n, security, templating
+    from player.store.keeping import Memory
+    from player.web import access, auth, content, db, errors, i18n, pages, security, templating
     from player.web.config import finalise, from_environment
     from player.web.views import account, catalog, certificates, data, learn, preview, quiz, trainer
 
@@ -22,6 +23,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     finalise(app.config)
 
     db.init_app(app)
+    pages.init_app(app, Memory())
     content.init_app(app)
     security.init_app(app)
     auth.init_app(app)

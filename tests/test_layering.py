@@ -35,6 +35,7 @@ BREAKS = {
     "exporter knows no web or database": ("exporter/__init__.py", "import player", "exporter -> player"),
     "the player's domain and store know no web": ("player/domain/progress.py", "import flask", "player.domain.progress -> flask"),
     LAYERS: ("player/store/models.py", "import player.web.auth", "player.store.models -> player.web.auth"),
+    ACYCLIC: ("blocks/html.py", "import blocks.build", ".html -> .build"),
 }
 
 
@@ -65,9 +66,10 @@ def test_the_forbidden_contracts_are_declared(name: str) -> None:
     assert CONTRACTS[name] <= set(contract["forbidden_modules"])
 
 
-def test_the_player_layers_contract_is_declared() -> None:
-    layers = contracts()[LAYERS]
+def test_the_player_layers_and_acyclic_contracts_are_declared() -> None:
+    layers, acyclic = contracts()[LAYERS], contracts()[ACYCLIC]
     assert (layers["type"], layers["containers"], layers["layers"]) == ("layers", ["player"], ["cli", "web", "domain", "store"])
+    assert (acyclic["type"], set(acyclic["ancestors"])) == ("acyclic_siblings", set(PACKAGES))
 
 
 def test_the_code_keeps_every_contract() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from blocks import l10n, xliff
+from blocks import catalogues, l10n, xliff
 from blocks.load import CourseNotFound, find_course
 from blocks.model import Block, Course
 from blocks.validate import validate_paths
@@ -54,7 +54,7 @@ def update(course: str, lang: str | None, minor: bool) -> None:
     for block in found.blocks:
         units = _units(block)
         for code in _targets(found, block, lang):
-            result = l10n.update_catalogue(block, units, code, minor=minor)
+            result = catalogues.update_catalogue(block, units, code, minor=minor)
             click.echo(f"{result.path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete")
 
 
@@ -65,7 +65,7 @@ def update(course: str, lang: str | None, minor: bool) -> None:
 def status(course: str, lang: str | None, fmt: str) -> None:
     """Translated, fuzzy and untranslated units per block and language."""
     found = _course(course)
-    rows = [l10n.catalogue_status(block, _units(block), code) for block in found.blocks for code in _targets(found, block, lang)]
+    rows = [catalogues.catalogue_status(block, _units(block), code) for block in found.blocks for code in _targets(found, block, lang)]
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
@@ -81,7 +81,7 @@ def check(course: str, lang: str) -> None:
     """Exit 0 when every unit of COURSE is translated into LANG, 1 when anything is fuzzy or missing."""
     found = _course(course)
     incomplete = [row for block in found.blocks if block.lang != lang
-                  for row in [l10n.catalogue_status(block, _units(block), lang)] if not row.complete]
+                  for row in [catalogues.catalogue_status(block, _units(block), lang)] if not row.complete]
     for row in incomplete:
         click.echo(f"{row.block_id} ({lang}): {row.fuzzy} fuzzy, {row.untranslated} untranslated, {row.invalid} invalid", err=True)
     click.echo(f"{lang}: {'incomplete' if incomplete else 'complete'}", err=True)
@@ -99,7 +99,7 @@ def export_xliff(course: str, lang: str, output: Path) -> None:
     for block in found.blocks:
         if block.lang != lang:
             target = output / f"{block.id}.{lang}.xlf"
-            xliff.po_to_xliff(l10n.catalogue_path(block.path, lang), target)
+            xliff.po_to_xliff(catalogues.catalogue_path(block.path, lang), target)
             click.echo(f"wrote {target}")
 
 
@@ -114,5 +114,5 @@ def import_xliff(course: str, lang: str, files: tuple[Path, ...]) -> None:
         block = found.block(path.name.split(".")[0])
         if block is None:
             raise click.ClickException(f"{path.name}: no block {path.name.split('.')[0]!r} in course {found.id!r}; keep the exported file names")
-        taken = xliff.xliff_into_po(path, l10n.catalogue_path(block.path, lang))
+        taken = xliff.xliff_into_po(path, catalogues.catalogue_path(block.path, lang))
         click.echo(f"{block.id}: {taken} translation(s) taken from {path.name}")

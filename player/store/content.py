@@ -10,18 +10,16 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
 
-from blocks.l10n import translated_block
+from blocks.build import translated_block
 from blocks.load import Loader, find_courses
 from blocks.model import Block, Course, Report
 from blocks.validate import check_block, check_course
+from player.store.keeping import TRANSLATED_BLOCKS, Memory
 
 CHECK_INTERVAL = 1.0  # seconds between looks at the files' modification times
-T = TypeVar("T")
 
 
 @dataclass
@@ -30,7 +28,7 @@ class ContentStore:
     reload: bool = True
     courses: dict[str, Course] = field(default_factory=dict)
     problems: dict[str, Report] = field(default_factory=dict)
-    _derived: dict[tuple[Hashable, ...], Any] = field(default_factory=dict)
+    memory: Memory = field(default_factory=Memory)
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,7 +46,7 @@ class ContentStore:
                 self._load()
 
     def _load(self) -> None:
-        self._derived = {}
+        self.memory.drop_content()
         problems: dict[str, Report] = {}
         for folder in find_courses(self.root):
             loader = Loader()
@@ -77,17 +75,8 @@ class ContentStore:
         """The block in `lang` when the course offers it, unit by unit; else the source."""
         if lang == block.lang or lang not in course.languages:
             return block
-        return self.derived(("block", course.id, block.id, lang), block, lambda: translated_block(block, lang)[0])
-
-    def derived(self, key: tuple[Hashable, ...], source: object, build: Callable[[], T]) -> T:
-        """A value computed from content (a translated block, a rendered fragment), built on
-        first use and kept while `source` is the object it was built from: a reload brings new
-        objects, so a request still holding the old ones can never store a stale value for the
-        new. Dropped on reload; its size follows the content's."""
-        entry = self._derived.get(key)
-        if entry is None or entry[0] is not source:
-            entry = self._derived[key] = (source, build())
-        return entry[1]
+        return self.memory.get(TRANSLATED_BLOCKS, block, lambda: translated_block(block, lang)[0],
+                               course=course.id, block=block.id, lang=lang)
 
     def all(self) -> list[Course]:
         self.refresh()

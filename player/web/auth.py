@@ -19,14 +19,13 @@ from sqlalchemy import bindparam, delete, select
 
 from player.domain.accounts import Visitor, normalise_email
 from player.store.database import Read
+from player.store.keeping import SESSION_COOKIES
 from player.store.models import LoginSession, User
 from player.web import db
-from player.web.recent import Recent
+from player.web.pages import memory
 
 if TYPE_CHECKING:
     from itsdangerous import URLSafeTimedSerializer
-
-SESSIONS_KEPT = 10_000  # verified cookies of recent visitors, a few hundred bytes each
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
@@ -129,20 +128,19 @@ class CookieSessions(SecureCookieSessionInterface):
     """Flask's signed session cookie, checked once per cookie instead of on every request.
 
     A cookie's signature and contents do not change, so a cookie verified lately is kept with
-    the time it expires (bounded, least recently used first out) and its contents handed out as
-    a fresh copy. Only cookies holding plain values are kept: a list (flashed messages) is
-    changed in place. Flask's own checks run for every other cookie and after a key change.
+    the time it expires (a region of player.store.keeping, answering only for the keys that
+    signed it) and its contents handed out as a fresh copy. Only cookies holding plain values
+    are kept: a list (flashed messages) is changed in place. Flask's own checks run for every
+    other cookie and after a key change.
     """
 
-    def __init__(self, size: int = SESSIONS_KEPT) -> None:
+    def __init__(self) -> None:
         self._keys: tuple[object, ...] = ()
         self._serializer: URLSafeTimedSerializer | None = None
-        self._verified: Recent[tuple[float, dict[str, object]]] = Recent(size)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if keys != self._keys:
-            self._verified.clear()
             self._serializer, self._keys = super().get_signing_serializer(app), keys
         return self._serializer
 
@@ -151,8 +149,8 @@ class CookieSessions(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if serializer is None or not cookie:
             return super().open_session(app, request)
-        entry = self._verified.get(cookie)
-        if entry is None or entry[0] <= time.time():
+        kept = memory().find(SESSION_COOKIES, self._keys, cookie=cookie)
+        if kept is None or kept[0] <= time.time():
             max_age = int(app.permanent_session_lifetime.total_seconds())
             try:
                 data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
@@ -160,9 +158,9 @@ class CookieSessions(SecureCookieSessionInterface):
                 return self.session_class()
             if not isinstance(data, dict) or not all(isinstance(v, (str, int, float, bool, type(None))) for v in data.values()):
                 return self.session_class(data)
-            entry = (signed_at.timestamp() + max_age, data)
-            self._verified.put(cookie, entry)
-        return self.session_class(entry[1])  # a copy: a request changes its session in place
+            kept = (signed_at.timestamp() + max_age, data)
+            memory().put(SESSION_COOKIES, self._keys, kept, cookie=cookie)
+        return self.session_class(kept[1])  # a copy: a request changes its session in place
 
 
 THROTTLED_AREAS = ("account", "data")  # the blueprints with views under a @limiter.limit

@@ -15,6 +15,7 @@ def store() -> ContentStore:
 
 
 def init_app(app: Flask) -> None:
-    content = ContentStore(Path(app.config["COURSES_DIR"]).resolve(), reload=app.config["CONTENT_RELOAD"])
+    content = ContentStore(Path(app.config["COURSES_DIR"]).resolve(), reload=app.config["CONTENT_RELOAD"],
+                           memory=app.extensions["coursepack_memory"])  # see player.web.pages.init_app
     content.refresh(force=True)
     app.extensions["coursepack_content"] = content

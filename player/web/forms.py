@@ -1,49 +1,52 @@
-"""Turning submitted form fields into the response dicts that blocks.scoring understands."""
+"""Answer forms: the opaque names of their fields, and the responses read back from them.
+
+Each question type reads its own fields (`blocks.qtypes`); this module gives it the names for
+this form: keyed by the app's secret and the attempt's seed, which the form carries.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from typing import Any
 
-from werkzeug.datastructures import MultiDict
+from flask import abort, current_app, request
 
-from blocks.model import Question, QuestionType
+from blocks.model import Question
+from blocks.qtypes import kind
+from blocks.qtypes.base import FieldNames
 
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+SURVEY_SEED = 0  # survey fields (scales, free text) carry no answer to hide
+MAX_SEED = 2**31 - 1
 
 
-def response_from_form(question: Question, form: MultiDict[str, str]) -> dict[str, Any] | None:
-    """The learner's response to one question, or None when they left it unanswered."""
-    name = f"q-{question.id}"
-    qtype = question.type
-    if qtype == QuestionType.SINGLE:
-        choice = _int(form.get(name))
-        return None if choice is None else {"choice": choice}
-    if qtype == QuestionType.MULTIPLE:
-        picks = [_int(v) for v in form.getlist(name)]
-        return {"choices": [p for p in picks if p is not None]} if picks else None
-    if qtype in (QuestionType.TEXT, QuestionType.NUMERIC):
-        gaps = [form.get(f"{name}-gap-{i}", "") for i in range(len(question.gaps))]
-        return {"gaps": gaps} if any(g.strip() for g in gaps) else None
-    if qtype == QuestionType.MATCH:
-        picks = [_int(form.get(f"{name}-term-{i}")) for i in range(len(question.pairs))]
-        return {"matches": [-1 if p is None else p for p in picks]} if any(p is not None for p in picks) else None
-    if qtype == QuestionType.ORDER:
-        return _order(question, form, name)
-    if qtype == QuestionType.LIKERT:
-        value = _int(form.get(name))
-        return None if value is None else {"value": value}
-    text = form.get(name, "")
-    return {"text": text} if text.strip() else None
+def field_key(secret: str) -> bytes:
+    """The key of answer field tokens, derived from SECRET_KEY (never the secret itself)."""
+    return hashlib.sha256(b"coursepack answer fields\0" + secret.encode()).digest()
 
 
-def _order(question: Question, form: MultiDict[str, str], name: str) -> dict[str, Any] | None:
-    positions = [_int(form.get(f"{name}-item-{i}")) for i in range(len(question.items))]
-    if all(p is None for p in positions):
-        return None
-    ranked = sorted(range(len(question.items)), key=lambda i: (positions[i] is None, positions[i] or 0, i))
-    return {"order": ranked}
+def field_names(seed: int) -> FieldNames:
+    """The names of a form's answer fields for `seed`."""
+    key = current_app.extensions.get("coursepack_field_key")
+    if key is None:
+        key = current_app.extensions["coursepack_field_key"] = field_key(str(current_app.secret_key))
+    return FieldNames(key, seed)
+
+
+def submitted_seed() -> int:
+    """The seed a quiz form's fields were made with; a form without a sound one is refused."""
+    value = request.form.get("seed", "")
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_SEED:
+        abort(400)
+    return int(value)
+
+
+def responses(questions: Iterable[Question], names: FieldNames) -> dict[str, dict[str, Any]]:
+    """The response to each question the learner answered; InvalidResponse when a field makes
+    no sense (a token of no option, a position that is not a number)."""
+    found = {}
+    for question in questions:
+        response = kind(question).from_form(question, request.form, names)
+        if response is not None:
+            found[question.id] = response
+    return found

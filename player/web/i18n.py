@@ -7,10 +7,11 @@ from functools import lru_cache
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_translations
+from markupsafe import Markup
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
-from player.web.interface_strings import interface_html
+from blocks.evaluation import fixed_paragraphs
 
 LANGUAGES = {"en": "English", "mk": "Македонски", "uk": "Українська"}
 RTL = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
@@ -60,6 +61,15 @@ def translations() -> NullTranslations:
             catalogues[lang] = get_translations()
         found = g.translations = catalogues[lang]
     return found
+
+
+def interface_html(fragment: str) -> Markup:
+    """A fixed paragraph of blocks/ (the standard evaluation's) in the interface language; any
+    other HTML passes unchanged."""
+    text = fixed_paragraphs().get(str(fragment))
+    if text is None:
+        return Markup(fragment)
+    return Markup("<p>{}</p>").format(translations().ugettext(text))
 
 
 def init_app(app: Flask) -> None:

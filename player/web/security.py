@@ -9,10 +9,10 @@ from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFProtect, generate_csrf
 from markupsafe import Markup, escape
 
-from player.web.recent import Recent
+from player.store.keeping import FORM_TOKENS
+from player.web.pages import memory
 
 csrf = CSRFProtect()
-TOKENS_KEPT = 10_000  # signed form tokens of recent sessions, about 150 bytes each
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -35,36 +35,27 @@ HEADERS = {
 }
 
 
-class SignedTokens:
-    """The signed form token of each recent session's secret, so a page does not sign it again.
+def csrf_token() -> str:
+    """The form token of this request's session, signed once per session's secret.
 
     Flask-WTF signs the session's secret with a timestamp on every request; with no time limit
     on tokens (WTF_CSRF_TIME_LIMIT = None, the player's setting) a token signed earlier is
-    exactly as valid, and the same one is checked the same way. With a time limit set, every
-    request signs afresh so that tokens keep their age.
+    exactly as valid, and the same one is checked the same way, so signed tokens are kept (a
+    region of player.store.keeping). With a time limit set, every request signs afresh so that
+    tokens keep their age.
     """
-
-    def __init__(self, size: int) -> None:
-        self._signed: Recent[str] = Recent(size)
-
-    def token(self) -> str:
-        signed = g.get("csrf_token")
-        if signed is not None:  # this request's, as Flask-WTF keeps it
-            return signed
-        if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
-            return generate_csrf()
-        secret = session.get("csrf_token")
-        signed = self._signed.get(secret) if isinstance(secret, str) else None
-        if signed is None:
-            signed = generate_csrf()  # makes the session's secret when it has none
-            self._signed.put(session["csrf_token"], signed)
-        g.csrf_token = signed  # where Flask-WTF keeps the request's token: later calls agree
+    signed = g.get("csrf_token")
+    if signed is not None:  # this request's, as Flask-WTF keeps it
         return signed
-
-
-def csrf_token() -> str:
-    """The form token of this request's session."""
-    return current_app.extensions["coursepack_tokens"].token()
+    if current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600) is not None:
+        return generate_csrf()
+    secret, key = session.get("csrf_token"), current_app.secret_key
+    signed = memory().find(FORM_TOKENS, key, secret=secret) if isinstance(secret, str) else None
+    if signed is None:
+        signed = generate_csrf()  # makes the session's secret when it has none
+        memory().put(FORM_TOKENS, key, signed, secret=session["csrf_token"])
+    g.csrf_token = signed  # where Flask-WTF keeps the request's token: later calls agree
+    return signed
 
 
 def csrf_field() -> Markup:
@@ -111,6 +102,5 @@ def init_app(app: Flask) -> None:
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(_check_form_token)
-    app.extensions["coursepack_tokens"] = SignedTokens(TOKENS_KEPT)
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
     app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("DEVELOPMENT", False))  # type: ignore[method-assign]

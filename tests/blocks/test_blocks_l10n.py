@@ -8,10 +8,11 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from blocks.l10n import catalogue_path, catalogue_status, extract_units, translated_block, unit_problem, update_catalogue
+from blocks.build import translated_block
+from blocks.catalogues import catalogue_path, catalogue_status, update_catalogue
+from blocks.l10n import extract_units, unit_problem
 from blocks.load import Loader
 from player.cli import main
 

@@ -12,8 +12,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from blocks.build import build_block
 from blocks.model import Block, Report

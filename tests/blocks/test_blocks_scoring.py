@@ -7,9 +7,10 @@ import math
 import pytest
 
 from blocks.model import Block, Gap, Option, Pair, Question, QuestionType, Quiz, QuizKind
+from blocks.qtypes import kind
+from blocks.qtypes.gaps import gap_matches, normalise_text, parse_number
 from blocks.scoring import (
-    InvalidResponse, Score, answer_key, check_response, correct_response, gap_matches,
-    normalise_text, parse_number, passed, quiz_percent, score_question,
+    InvalidResponse, Score, answer_key, check_response, correct_response, passed, quiz_percent, score_question,
 )
 from blocks.syntax.gaps import parse_gap
 
@@ -204,7 +205,7 @@ def test_likert_and_reflection_are_unscored() -> None:
     assert score_question(question(LIKERT, scale="agree5"), {"value": 5}) == Score(0.0, 0)
     assert score_question(question(LIKERT, scale="yesno"), {"value": 1}) == Score(0.0, 0)
     assert score_question(question(REFLECTION), {"text": "I will listen more."}) == Score(0.0, 0)
-    assert not question(LIKERT, scale="agree5").scored
+    assert not kind(LIKERT).scored and not kind(REFLECTION).scored
 
 
 # -- invalid responses ------------------------------------------------------------------------

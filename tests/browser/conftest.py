@@ -20,12 +20,15 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from blocks.model import Question, Quiz
+from blocks.qtypes.base import FieldNames
 from player import create_app
 from player.store.migrate import upgrade
 from player.web import db
+from player.web.forms import SURVEY_SEED, field_key
 from tests.conftest import COURSES
 from tests.player.helpers import form_fields
 
+SECRET = "browser-test-secret-" + "x" * 32
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -48,7 +51,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     app = create_app({
         "DATABASE_URL": f"sqlite:///{folder / 'browser.db'}",
         "COURSES_DIR": COURSES,
-        "SECRET_KEY": "browser-test-secret-" + "x" * 32,
+        "SECRET_KEY": SECRET,
         "SESSION_COOKIE_SECURE": False,  # plain http on loopback
     })
     with app.app_context():
@@ -103,9 +106,15 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_role("button", name="Sign out").wait_for()
 
 
+def field_names(page: Page, question: Question) -> FieldNames:
+    """The names of a question's fields on the page: tokens of the seed its form carries."""
+    seed = page.locator(f'form:has(#{question.id}) input[name="seed"]')
+    return FieldNames(field_key(SECRET), int(seed.input_value()) if seed.count() else SURVEY_SEED)
+
+
 def answer(page: Page, question: Question, response: dict[str, Any]) -> None:
     """Fill one question's fields with a response, by the names the player's form posts."""
-    for name, value in form_fields(question, response).items():
+    for name, value in form_fields(question, response, field_names(page, question)).items():
         field = page.locator(f'[name="{name}"]')
         kind = field.first.evaluate("e => e.tagName === 'SELECT' ? 'select' : e.type")
         if kind == "select":

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from blocks.load import Loader
 from blocks.scoring import correct_response
-from tests.browser.conftest import new_email, sign_up
+from tests.browser.conftest import field_names, new_email, sign_up
 from tests.conftest import COURSES
 from tests.player.helpers import form_fields
 
@@ -61,7 +61,7 @@ def test_quiz_answered_by_keyboard_only(page: Page) -> None:
     page.goto(f"/courses/sample/{BLOCK.id}/{QUIZ_STEP}")
     wanted: dict[str, Any] = {}
     for question in QUIZ.questions:
-        wanted.update(form_fields(question, correct_response(question)))
+        wanted.update(form_fields(question, correct_response(question), field_names(page, question)))
 
     reached, unseen_focus = set(), []
     for _ in range(MAX_KEYS):

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from blocks.load import Loader, find_courses
-from player.web.views.common import steps
+from player.web.step_page import steps
 from tests.browser.conftest import LiveServer, answer_quiz, new_email, sign_up
 from tests.conftest import COURSES
 from tests.player.helpers import wrong_response

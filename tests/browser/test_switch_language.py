@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from blocks.l10n import translated_block
+from blocks.build import translated_block
 from blocks.load import Loader
 from blocks.scoring import correct_response
 from tests.browser.conftest import LiveServer, answer_quiz, new_email, sign_up

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from blocks.l10n import catalogue_path
+from blocks.catalogues import catalogue_path
 from exporter.pack import ExportError, export_pack
 from player.cli import main
 

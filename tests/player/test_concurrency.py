@@ -26,7 +26,7 @@ from blocks.load import Loader
 from player.store.models import Answer, Attempt, Submission, User
 from player.web import db
 from tests.conftest import COURSES, csrf_token
-from tests.player.helpers import quiz_form
+from tests.player.helpers import answers
 
 PROCESSES = 4
 ROUNDS = 25  # one learner per round: PROCESSES x ROUNDS submissions, and as many retries
@@ -71,7 +71,7 @@ def client_id(process: int, round_: int) -> str:
 
 
 def _submit(client, learner: Learner, index: int, cid: str, retry: bool, right: bool) -> Outcome:  # noqa: ANN001
-    data = {"csrf_token": learner.csrf, "client_id": cid, "action": "submit", **quiz_form(QUIZ, right=right)}
+    data = {"csrf_token": learner.csrf, "client_id": cid, "action": "submit", **answers(client, QUIZ, right, seed=learner.user_id)}
     try:
         response = client.post(QUIZ_URL, data=data)
     except Exception:  # noqa: BLE001 - TESTING propagates view errors; count them as failures

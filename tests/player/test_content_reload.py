@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from player.store.models import User
 from player.store import content
+from player.store.models import User
 from player.web import db
 from tests.conftest import sign_up
 
@@ -65,12 +65,3 @@ def test_an_edit_to_a_step_replaces_its_rendered_text(client: FlaskClient, cours
     _edit(courses_dir, "#### What my family taught me", "#### Rules we grew up with")
     page = client.get(step).get_data(as_text=True)
     assert "Rules we grew up with" in page and "What my family taught me" not in page
-
-
-def test_derived_values_are_rebuilt_for_new_content() -> None:
-    """A value built from old content objects is never served for new ones (a reload's race)."""
-    store = content.ContentStore(Path("."), reload=False)
-    old, new = object(), object()
-    assert store.derived(("k",), old, lambda: "from old") == "from old"
-    assert store.derived(("k",), old, lambda: "rebuilt") == "from old"  # kept while the source is the same
-    assert store.derived(("k",), new, lambda: "from new") == "from new"

@@ -9,7 +9,9 @@ from flask import Flask, render_template
 from flask.testing import FlaskClient
 from markupsafe import Markup
 
-from player.web.templating import Frame, kept
+from player.store.keeping import STEP_PAGES
+from player.web.pages import kept
+from player.web.templating import Frame
 from tests.conftest import sign_up
 
 
@@ -61,12 +63,14 @@ def test_frames_are_kept_until_the_content_changes_but_rebuilt_while_templates_r
         return Frame(("only text",), ())
 
     source, edited = object(), object()
+    where = {"course": "c", "block": "b", "step": "s"}
     with app.test_request_context():
-        kept(("test",), source, build)
-        kept(("test",), source, build)
+        kept(STEP_PAGES, source, build, **where)
+        kept(STEP_PAGES, source, build, **where)
         assert len(built) == 1
-        kept(("test",), edited, build)
+        kept(STEP_PAGES, edited, build, **where)
         assert len(built) == 2
-        app.jinja_env.auto_reload = True
-        kept(("test",), edited, build)
+    app.jinja_env.auto_reload = True
+    with app.test_request_context():
+        kept(STEP_PAGES, edited, build, **where)
         assert len(built) == 3

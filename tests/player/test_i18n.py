@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_file
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
@@ -20,9 +19,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_babel import ngettext
 
-from blocks.evaluation import standard_evaluation
-from blocks.model import SCALES
-from player.web import i18n, interface_strings
+from blocks.evaluation import fixed_paragraphs, standard_evaluation
+from blocks.model import MODE_NAMES, SCALES
+from player.web import i18n
 from player.web.templating import gap_inputs
 from tests.conftest import ROOT
 
@@ -34,7 +33,7 @@ DOC = ROOT / "docs" / "translating-the-player.md"
 EVALUATION = "/courses/core-blocks/a-cultural-sensitivity/evaluation"
 
 # The one extraction command; docs/translating-the-player.md must show it as written here.
-EXTRACT = ("pybabel extract -F babel.cfg -k lazy_gettext -c Translators: --project=coursepack"
+EXTRACT = ("pybabel extract -F babel.cfg -k N_ -c Translators: --project=coursepack"
            " --copyright-holder=coursepack -o player/translations/messages.pot .")
 
 
@@ -116,17 +115,10 @@ def test_compiled_mo_carries_the_messages_of_the_po(lang: str) -> None:
     assert _contents(built) == _contents(read_mo(compiled)), "run make install (it compiles the catalogues)"
 
 
-def test_extraction_list_matches_the_texts_in_blocks() -> None:
-    """pybabel sees only the literal list; the player translates what blocks/ defines."""
-    path = ROOT / "player" / "web" / "interface_strings.py"
-    literal = [message for _line, message, _comments, _context in extract_from_file("python", path, keywords={"lazy_gettext": None})]
-    assert sorted(literal) == sorted(interface_strings.MESSAGES), "copy the change in blocks/ to EXTRACTION in player/web/interface_strings.py"
-
-
-def test_every_stem_and_scale_label_of_blocks_is_listed() -> None:
-    stems = [re.sub(r"</?p>", "", q.stem_html) for q in standard_evaluation().questions]
-    labels = [label for scale in SCALES.values() for label in scale]
-    assert set(stems + labels) <= set(interface_strings.MESSAGES)
+def test_the_fixed_texts_of_blocks_are_in_the_template() -> None:
+    """blocks/ marks its fixed texts once (N_); the player's extraction reads them from there."""
+    fixed = {*fixed_paragraphs().values(), *(label for scale in SCALES.values() for label in scale), *MODE_NAMES.values()}
+    assert fixed - {m.id for m in _read_po(POT)} == set()
 
 
 def test_the_docs_show_the_extraction_command() -> None:
@@ -196,8 +188,8 @@ def test_evaluation_survey_stays_english_in_english(client: FlaskClient) -> None
 
 def test_other_html_passes_the_filter_unchanged(app: Flask) -> None:
     with app.test_request_context("/?lang=uk"):
-        assert str(interface_strings.interface_html("<p>A stem of a course <em>quiz</em>.</p>")) == "<p>A stem of a course <em>quiz</em>.</p>"
-        assert str(interface_strings.interface_html(standard_evaluation().questions[1].stem_html)) == "<p>Блок був корисним.</p>"
+        assert str(i18n.interface_html("<p>A stem of a course <em>quiz</em>.</p>")) == "<p>A stem of a course <em>quiz</em>.</p>"
+        assert str(i18n.interface_html(standard_evaluation().questions[1].stem_html)) == "<p>Блок був корисним.</p>"
 
 
 def test_ukrainian_plurals_take_three_forms(app: Flask) -> None:

@@ -12,7 +12,7 @@ from blocks.load import Loader
 from player.store.models import Answer, Attempt, BlockProgress, SectionView, User
 from player.web import db
 from tests.conftest import COURSES, post, sign_up
-from tests.player.helpers import quiz_form
+from tests.player.helpers import form_on_page, names_for, quiz_form
 
 SAMPLE = Loader().course(COURSES / "sample")
 BLOCK = SAMPLE.blocks[0]
@@ -48,12 +48,12 @@ def test_walk_quiz_wrong_then_right_and_complete(app: Flask, client: FlaskClient
     for step in [s.id for s in BLOCK.sections]:
         response = post(client, f"{BASE}/{step}", {"go": "next"})
         assert response.status_code == 302
-    wrong = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", {"client_id": _client_id(client, QUIZ_STEP), "action": "submit", **quiz_form(QUIZ, right=False)})
+    wrong = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=False))
     assert wrong.status_code == 302 and wrong.location.endswith("/attempts/1")
     result = client.get(wrong.location).get_data(as_text=True)
     assert "Not passed yet" in result
     assert "Too much at once overwhelms" in result  # feedback on the wrong option chosen (the first)
-    right = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", {"client_id": _client_id(client, QUIZ_STEP), "action": "submit", **quiz_form(QUIZ, right=True)})
+    right = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=True))
     assert right.location.endswith("/attempts/2")
     assert "you passed" in client.get(right.location).get_data(as_text=True)
     start = client.get(f"{BASE}/").get_data(as_text=True)
@@ -68,8 +68,7 @@ def test_walk_quiz_wrong_then_right_and_complete(app: Flask, client: FlaskClient
 
 def test_double_submit_records_once(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
-    client_id = _client_id(client, QUIZ_STEP)
-    data = {"client_id": client_id, "action": "submit", **quiz_form(QUIZ, right=False)}
+    data = quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=False)
     first = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
     second = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
     assert first.location.endswith("/attempts/1")
@@ -82,10 +81,12 @@ def test_double_submit_records_once(app: Flask, client: FlaskClient) -> None:
 def test_saved_answers_come_back_mid_quiz(client: FlaskClient) -> None:
     sign_up(client)
     single = QUIZ.questions[0]
-    data = {"client_id": _client_id(client, QUIZ_STEP), "action": "save", f"q-{single.id}": "1", "q-q-text-gap-0": "116 111"}
+    form = form_on_page(client.get(f"{BASE}/{QUIZ_STEP}").get_data(as_text=True), QUIZ)
+    second = names_for(client, int(form["seed"])).token(single, "option", 1)
+    data = {**form, "action": "save", f"q-{single.id}": second, "q-q-text-gap-0": "116 111"}
     post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data)
     page = client.get(f"{BASE}/{QUIZ_STEP}").get_data(as_text=True)
-    assert re.search(rf'name="q-{single.id}" value="1" checked', page)
+    assert re.search(rf'name="q-{single.id}" value="{second}" checked', page)
     assert 'name="q-q-text-gap-0" value="116 111"' in page
 
 
@@ -114,7 +115,7 @@ def test_guest_progress_is_kept_on_sign_up(app: Flask, client: FlaskClient) -> N
 def test_a_submission_without_a_valid_client_id_is_refused(app: Flask, client: FlaskClient) -> None:
     sign_up(client)
     for bad in ("", "x", "short-id-1", "a" * 65, "not valid but long enough!"):
-        data = {"client_id": bad, "action": "submit", **quiz_form(QUIZ, right=True)}
+        data = {**quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=True), "client_id": bad}
         assert post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", data).status_code == 400
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Attempt)) == 0

@@ -13,7 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from blocks.load import Loader, find_courses
-from player.web.views.common import steps
+from player.web.step_page import steps
 from tests.conftest import COURSES, sign_up
 
 BUDGET = 60 * 1024

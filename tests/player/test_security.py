@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from player import create_app
 from player.store.database import Base
+from player.store.keeping import FORM_TOKENS, SESSION_COOKIES
 from player.store.migrate import upgrade
 from player.store.models import User
 from player.web import auth, db
@@ -104,17 +105,15 @@ def test_form_tokens_are_signed_afresh_when_they_have_a_time_limit(app_config: d
         upgrade(db.engine())
     client = app.test_client()
     csrf_token(client)
-    assert not app.extensions["coursepack_tokens"]._signed
+    assert app.extensions["coursepack_memory"].count(FORM_TOKENS) == 0
     app.extensions["coursepack_engine"].dispose()
 
 
-def test_kept_form_tokens_are_bounded(app: Flask) -> None:
-    tokens = app.extensions["coursepack_tokens"]
-    tokens._signed.size = 3
-    clients = [app.test_client() for _ in range(5)]
-    for client in clients:
-        csrf_token(client)
-    assert len(tokens._signed) == 3
+def test_a_signed_form_token_is_kept_per_session(app: Flask) -> None:
+    clients = [app.test_client() for _ in range(3)]
+    tokens = [csrf_token(client) for client in clients]
+    assert [csrf_token(client) for client in clients] == tokens and len(set(tokens)) == 3
+    assert app.extensions["coursepack_memory"].count(FORM_TOKENS) == 3
 
 
 def test_no_get_changes_state(app: Flask, client: FlaskClient) -> None:
@@ -315,7 +314,7 @@ def test_a_kept_session_cookie_is_handed_out_as_a_copy(app: Flask) -> None:
         session = app.session_interface.open_session(app, request)
         session["lang"] = "uk"  # a request changing its session...
     assert _open(app, cookie) == {"sid": 7, "lang": "mk"}  # ...changes nothing kept
-    assert cookie in app.session_interface._verified
+    assert app.extensions["coursepack_memory"].count(SESSION_COOKIES) == 1
 
 
 def test_a_changed_or_foreign_cookie_is_still_refused(app: Flask, app_config: dict) -> None:
@@ -341,12 +340,4 @@ def test_a_kept_session_cookie_still_expires(app: Flask, monkeypatch: pytest.Mon
 def test_only_cookies_of_plain_values_are_kept(app: Flask) -> None:
     flashed = _cookie(app, {"sid": 7, "_flashes": [["error", "Wrong password"]]})
     assert _open(app, flashed)["_flashes"] == [["error", "Wrong password"]]
-    assert flashed not in app.session_interface._verified
-
-
-def test_kept_session_cookies_are_bounded(app: Flask) -> None:
-    app.session_interface._verified.size = 2
-    cookies = [_cookie(app, {"sid": n}) for n in range(4)]
-    for cookie in cookies:
-        _open(app, cookie)
-    assert list(app.session_interface._verified) == cookies[2:]
+    assert app.extensions["coursepack_memory"].count(SESSION_COOKIES) == 0

@@ -194,11 +194,11 @@ def test_the_grid_shows_what_the_player_decided(app: Flask, client: FlaskClient)
     sign_up(learner, email="l@example.org", code=code)
     grid = client.get("/trainer/cohorts/1/").get_data(as_text=True)
     assert "state-not-started" in grid and "state-passed" not in grid
-    from tests.player.test_learning import BASE, BLOCK, QUIZ, QUIZ_STEP, _client_id
+    from tests.player.test_learning import BASE, BLOCK, QUIZ, QUIZ_STEP
 
     for step in [s.id for s in BLOCK.sections]:
         post(learner, f"{BASE}/{step}", {"go": "next"})
-    post(learner, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", {"client_id": _client_id(learner, QUIZ_STEP), "action": "submit", **quiz_form(QUIZ, right=True)})
+    post(learner, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", quiz_form(learner, f"{BASE}/{QUIZ_STEP}", QUIZ, right=True))
     grid = client.get("/trainer/cohorts/1/").get_data(as_text=True)
     assert "state-passed" in grid and "state-not-started" not in grid
 

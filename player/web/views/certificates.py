@@ -6,7 +6,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, url_for
 from sqlalchemy import select
 
 from blocks.model import Block, Course
-from player.domain.progress import course_completed, course_states, issue_certificate
+from player.domain.progress import course_completed, course_states
+from player.domain.recording import issue_certificate
 from player.store.models import Certificate
 from player.web import db
 from player.web.access import allow

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import random
-import secrets
-
 from flask import abort, request
 
-from blocks.model import Block, Course, Question, Section
-from player.domain.progress import CLIENT_ID, course_states, required_before, waiting_for
+from blocks.model import Block, Course, Section
+from player.domain.progress import course_states, required_before, waiting_for
+from player.domain.recording import CLIENT_ID
 from player.web import db
 from player.web.auth import current_user
 from player.web.content import store
 from player.web.i18n import current_lang
-
-EVALUATION_STEP = "evaluation"
 
 
 def visible_course(course_id: str) -> Course:
@@ -59,44 +55,12 @@ def section_or_404(block: Block, section_id: str) -> Section:
     return section
 
 
-def steps(block: Block) -> list[str]:
-    """The step ids of a block in order: its sections, then the standard evaluation."""
-    return [s.id for s in block.sections] + [EVALUATION_STEP]
-
-
-def neighbours(block: Block, step_id: str) -> tuple[str | None, str | None]:
-    ids = steps(block)
-    index = ids.index(step_id)
-    return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
-
-
-def option_order(question: Question, seed: int, shuffle: bool) -> tuple[int, ...]:
-    """The order a learner sees a question's options, match choices or items in, stable for an
-    attempt (`seed`), so the same learner sees the same order on every reload.
-
-    Items to put in order and match choices are always shuffled: in source order they would give
-    the answer away. Single and multiple choice options are shuffled when the quiz says shuffle.
-    """
-    count = len(question.pairs or question.items)
-    if not count:
-        count = len(question.options)
-        if not shuffle:
-            return tuple(range(count))
-    order = list(range(count))
-    random.Random(f"{seed}:{question.id}").shuffle(order)
-    return tuple(order)
-
-
 def client_id() -> str:
     """The id a form carries to make a retry harmless; a request without a valid one is refused."""
     value = request.form.get("client_id", "")
     if not CLIENT_ID.fullmatch(value):
         abort(400)
     return value
-
-
-def new_client_id() -> str:
-    return secrets.token_hex(16)
 
 
 def learner_id() -> int | None:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-from markupsafe import Markup
+from flask_babel import gettext as _, ngettext
 from sqlalchemy.orm import Session
 
-from blocks.model import Course, Question, QuestionType
+from blocks.html import plain_text
+from blocks.model import Course, Question
+from blocks.qtypes import kind
+from blocks.qtypes.base import letter
 from player.domain import reports
 from player.domain.progress import State
 from player.store.models import Cohort
@@ -31,13 +32,8 @@ def state_label(state: State) -> str:
     return state_labels()[state]
 
 
-def plain(html: str) -> str:
-    """Content HTML as one line of text, for a table cell."""
-    return Markup(html).striptags()
-
-
 def option_label(question: Question, index: int) -> str:
-    return f"{chr(ord('A') + index)}. {plain(question.options[index].html)}"
+    return f"{letter(index)}. {plain_text(question.options[index].html)}"
 
 
 def grid_table(grid: reports.Grid) -> Table:
@@ -67,7 +63,7 @@ def grid_table(grid: reports.Grid) -> Table:
 def items_table(stats: list[reports.ItemStats]) -> Table:
     rows = tuple(
         Row((
-            s.block.title, s.quiz.id, plain(s.question.stem_html), s.question.type.value, s.learners, s.answers,
+            s.block.title, s.quiz.id, plain_text(s.question.stem_html), s.question.type.value, s.learners, s.answers,
             s.share_correct, option_label(s.question, s.wrong_option) if s.wrong_option is not None else None,
             s.wrong_option_picks if s.wrong_option is not None else None, s.average_attempts,
         ))
@@ -193,21 +189,4 @@ def overview_table(overview: reports.Overview, breakdown: str) -> Table:
 
 def describe_response(question: Question, response: dict[str, Any]) -> str:
     """What a learner answered, in words, for the trainer's drill-down."""
-    qtype = question.type
-    if qtype == QuestionType.SINGLE:
-        return option_label(question, response["choice"])
-    if qtype == QuestionType.MULTIPLE:
-        return "; ".join(option_label(question, i) for i in response["choices"])
-    if qtype in (QuestionType.TEXT, QuestionType.NUMERIC):
-        return "; ".join(response["gaps"])
-    if qtype == QuestionType.MATCH:
-        pairs = question.pairs
-        return "; ".join(
-            f"{plain(pairs[t].term_html)} → {pairs[m].match_text if m >= 0 else '–'}"
-            for t, m in enumerate(response["matches"])
-        )
-    if qtype == QuestionType.ORDER:
-        return "; ".join(f"{n}. {plain(question.items[i])}" for n, i in enumerate(response["order"], start=1))
-    if qtype == QuestionType.LIKERT:
-        return str(response["value"])
-    return response.get("text", "")
+    return kind(question).describe(question, response)

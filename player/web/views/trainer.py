@@ -19,10 +19,8 @@ from blocks.model import Course
 from player.domain import reports
 from player.domain.accounts import Visitor
 from player.domain.cohorts import (
-    CohortDetails, cohort_for, create_cohort, find_by_code, is_member, record_attendance, visible_cohorts,
-)
-from player.domain.cohorts import (
-    join as join_cohort,
+    CohortDetails, cohort_for, create_cohort, find_by_code, is_member, join as join_cohort, record_attendance,
+    visible_cohorts,
 )
 from player.domain.progress import answers_by_attempt, course_states
 from player.store.models import COHORT_MODES, Attendance, Cohort, SurveyAnswer, User

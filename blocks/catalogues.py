@@ -1,0 +1,190 @@
+"""PO catalogues of blocks (SPEC section 7): one per block and language, read, merged, counted.
+
+`coursepack translate update` merges a block's current units into its catalogue (unchanged units
+keep their translation, changed ones go fuzzy with the previous source, removed ones obsolete);
+`status` and `check` count them; the player and the exporter read the usable translations.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from blocks.l10n import STATUS_HEADER, Translation, Unit, unit_problem
+from blocks.model import Block
+
+LOCALES = "locales"
+SIMILAR_ENOUGH = 0.5  # below this, a changed unit is treated as removed plus new, not as fuzzy
+
+
+def catalogue_path(block_path: Path, lang: str) -> Path:
+    return block_path.parent / LOCALES / f"{lang}.po"
+
+
+def load_translation(block_path: Path, lang: str, units: list[Unit]) -> Translation:
+    """Usable translations for `units`: present, not fuzzy, and keeping the source's structure."""
+    result = Translation(lang)
+    path = catalogue_path(block_path, lang)
+    entries: dict[tuple[str, str], polib.POEntry] = {}
+    if path.is_file():
+        catalogue = polib.pofile(str(path), wrapwidth=0)
+        entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
+        result.status = catalogue.metadata.get(STATUS_HEADER, "draft")
+    for unit in units:
+        entry = entries.get((unit.context, unit.source))
+        if entry is None or not entry.msgstr or entry.fuzzy or unit_problem(unit.source, entry.msgstr):
+            result.missing.append(unit)
+        else:
+            result.texts[(unit.context, unit.source)] = entry.msgstr
+            result.used.append(unit)
+    return result
+
+
+def _header(catalogue: polib.POFile, block_id: str, version: int, source_lang: str, lang: str) -> None:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+    catalogue.metadata.setdefault("POT-Creation-Date", now)
+    catalogue.metadata.setdefault("Language-Team", "draft translation, awaiting review by a native-speaking subject expert")
+    catalogue.metadata.setdefault(STATUS_HEADER, "draft")
+    catalogue.metadata.update({
+        "Project-Id-Version": f"{block_id} {version}",
+        "PO-Revision-Date": catalogue.metadata.get("PO-Revision-Date", now),
+        "Language": lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "X-Coursepack-Block": block_id,
+        "X-Coursepack-Block-Version": str(version),
+        "X-Coursepack-Source-Language": source_lang,
+    })
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    path: Path
+    kept: int
+    fuzzy: int
+    new: int
+    obsolete: int
+
+
+def update_catalogue(block: Block, units: list[Unit], lang: str, minor: bool = False) -> UpdateResult:
+    """Merge the block's current units into its catalogue for `lang` (SPEC 7, `translate update`).
+
+    Unchanged units keep their translation; a changed unit keeps the old translation marked fuzzy
+    with the previous source (`#| msgid`), or unmarked with `minor`; new units are empty;
+    removed ones become obsolete.
+    """
+    path = catalogue_path(block.path, lang)
+    catalogue = polib.pofile(str(path), wrapwidth=0) if path.is_file() else polib.POFile(wrapwidth=0)
+    old = [e for e in catalogue if not e.obsolete]
+    already_obsolete = [e for e in catalogue if e.obsolete]
+    by_key = {(e.msgctxt or "", e.msgid): e for e in old}
+    current = {(u.context, u.source) for u in units}
+    leftovers = [e for e in old if (e.msgctxt or "", e.msgid) not in current]
+    fresh = polib.POFile(wrapwidth=0)
+    fresh.header = f"{block.title}: {lang} translation of a coursepack block. Update with 'coursepack translate update'."
+    fresh.metadata = dict(catalogue.metadata)
+    _header(fresh, block.id, block.version, block.lang, lang)
+    kept = fuzzy = new = 0
+    for unit in units:
+        entry = by_key.get((unit.context, unit.source))
+        if entry is None:
+            entry = _carry_over(unit, leftovers, minor)
+            if entry is None:
+                new += 1
+            elif entry.fuzzy:
+                fuzzy += 1
+            else:
+                kept += 1
+        else:
+            kept += 1
+        fresh.append(_entry(unit, entry))
+    for entry in leftovers:
+        if entry.msgstr:
+            entry.obsolete = True
+            fresh.append(entry)
+    for entry in already_obsolete:
+        if (entry.msgctxt or "", entry.msgid) not in current:
+            fresh.append(entry)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fresh.save(str(path))
+    return UpdateResult(path, kept, fuzzy, new, sum(1 for e in leftovers if e.msgstr))
+
+
+def _carry_over(unit: Unit, leftovers: list[polib.POEntry], minor: bool) -> polib.POEntry | None:
+    """The old entry this unit most likely replaces: same context, similar enough text."""
+    candidates = [e for e in leftovers if (e.msgctxt or "") == unit.context and e.msgstr]
+    best = max(candidates, key=lambda e: difflib.SequenceMatcher(None, e.msgid, unit.source).ratio(), default=None)
+    if best is None or difflib.SequenceMatcher(None, best.msgid, unit.source).ratio() < SIMILAR_ENOUGH:
+        return None
+    leftovers.remove(best)
+    carried = polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=best.msgstr)
+    if not minor:
+        carried.flags.append("fuzzy")
+        carried.previous_msgid = best.msgid
+    elif best.fuzzy:
+        carried.flags.append("fuzzy")
+        carried.previous_msgid = best.previous_msgid
+    return carried
+
+
+def _entry(unit: Unit, existing: polib.POEntry | None) -> polib.POEntry:
+    entry = polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=existing.msgstr if existing else "")
+    if existing is not None:
+        entry.flags = list(existing.flags)
+        entry.previous_msgid = existing.previous_msgid
+        entry.tcomment = existing.tcomment
+    entry.comment = unit.comment
+    entry.occurrences = [("block.md", str(unit.line))]
+    return entry
+
+
+@dataclass(frozen=True)
+class Status:
+    block_id: str
+    lang: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    invalid: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated + self.invalid
+
+    @property
+    def complete(self) -> bool:
+        return self.total > 0 and self.translated == self.total
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"block": self.block_id, "lang": self.lang, "translated": self.translated, "fuzzy": self.fuzzy,
+                "untranslated": self.untranslated, "invalid": self.invalid, "total": self.total,
+                "percent": round(self.percent, 1)}
+
+
+def catalogue_status(block: Block, units: list[Unit], lang: str) -> Status:
+    """Counts for `translate status` and `translate check`, against the block's current units."""
+    path = catalogue_path(block.path, lang)
+    entries = {}
+    if path.is_file():
+        entries = {(e.msgctxt or "", e.msgid): e for e in polib.pofile(str(path), wrapwidth=0) if not e.obsolete}
+    counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}
+    for unit in units:
+        entry = entries.get((unit.context, unit.source))
+        if entry is None or not entry.msgstr:
+            counts["untranslated"] += 1
+        elif entry.fuzzy:
+            counts["fuzzy"] += 1
+        elif unit_problem(unit.source, entry.msgstr):
+            counts["invalid"] += 1
+        else:
+            counts["translated"] += 1
+    return Status(block.id, lang, **counts)

@@ -1,0 +1,104 @@
+"""What text and numeric questions share: answer gaps in the stem, one response per gap.
+
+Response: {"gaps": ["116 111", "90"]}, one string per gap, in order. Each gap scores on its own.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+from abc import abstractmethod
+from typing import TYPE_CHECKING, Any
+
+from blocks.model import Gap, Question
+from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader
+
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
+
+# Keyboards type the Ukrainian apostrophe (a letter there) as ', ’ or ʼ: all count as one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+MAX_GAP_ANSWER = 1000  # characters: an answer to a gap is a word or a number
+
+
+def normalise_text(text: str) -> str:
+    """Trim, collapse spaces, case-fold, Unicode NFC, one apostrophe: how text gaps are compared."""
+    return unicodedata.normalize("NFC", re.sub(r"\s+", " ", text.strip()).casefold()).translate(_APOSTROPHES)
+
+
+def parse_number(text: str) -> float | None:
+    """A learner's number; a decimal comma is accepted as readily as a point."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def gap_matches(gap: Gap, answer: str) -> bool:
+    if gap.numeric:
+        value = parse_number(answer)
+        return value is not None and gap.low <= value <= gap.high  # type: ignore[operator]
+    given = normalise_text(answer)
+    return any(normalise_text(accepted) == given for accepted in gap.accepted)
+
+
+def number_text(value: float) -> str:
+    """The shortest text that reads back as exactly this number (the 'g' format keeps 6 digits)."""
+    text = repr(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+class GapFill(QuestionKind):
+    """Gaps `[[...]]` in the stem; the stem shows numbered blanks, never the answers."""
+
+    scored = True
+    answer_list = None
+    reads_gaps = True
+
+    def read(self, reader: Reader, answers: SyntaxTreeNode | None) -> dict[str, Any]:
+        return {"gaps": reader.gaps(self.gap_problem)}
+
+    @abstractmethod
+    def gap_problem(self, meta: dict[str, Any], content: str) -> str | None:
+        """Why a gap does not suit this type, or None."""
+
+    def check(self, question: Question, error: Error) -> None:
+        """A gap's own problems are reported while reading the stem."""
+
+    def validate(self, question: Question, response: dict[str, Any]) -> None:
+        gaps = response.get("gaps")
+        if (not isinstance(gaps, list) or len(gaps) != len(question.gaps)
+                or not all(isinstance(g, str) and len(g) <= MAX_GAP_ANSWER for g in gaps)):
+            raise InvalidResponse(f"expected {len(question.gaps)} gap answer(s) of at most {MAX_GAP_ANSWER} characters")
+
+    def fraction(self, question: Question, response: dict[str, Any]) -> float:
+        hits = sum(gap_matches(gap, answer) for gap, answer in zip(question.gaps, response["gaps"]))
+        return hits / len(question.gaps)
+
+    def correct_response(self, question: Question) -> dict[str, Any]:
+        return {"gaps": [self.gap_answer(gap) for gap in question.gaps]}
+
+    @abstractmethod
+    def gap_answer(self, gap: Gap) -> str:
+        """An answer the gap accepts, for the full-marks response."""
+
+    def answer_key(self, question: Question) -> str:
+        return "; ".join(html.escape(self.gap_key(gap), quote=False) for gap in question.gaps)
+
+    @abstractmethod
+    def gap_key(self, gap: Gap) -> str:
+        """What the printed key says for the gap."""
+
+    def ordered(self, question: Question) -> int:
+        return 0
+
+    def from_form(self, question: Question, form: Form, names: FieldNames) -> dict[str, Any] | None:
+        gaps = [form.get(f"{names.name(question)}-gap-{i}", "") for i in range(len(question.gaps))]
+        return {"gaps": gaps} if any(g.strip() for g in gaps) else None
+
+    def describe(self, question: Question, response: dict[str, Any]) -> str:
+        return "; ".join(response["gaps"])

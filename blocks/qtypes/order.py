@@ -1,0 +1,61 @@
+"""order: an ordered list written in the right order; the learner numbers the items.
+
+Response: {"order": [2, 0, 1]}: item indices in the order the learner put them. All or nothing.
+The items are always shown shuffled, and each item's field name is a token, not its position.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from blocks.html import plain_text
+from blocks.model import Question, QuestionType
+from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader, indices_in, whole_number
+
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
+
+
+class Order(QuestionKind):
+    type = QuestionType.ORDER
+    scored = True
+    answer_list = "ordered_list"
+    answer_list_name = "an ordered list (1. 2. 3.)"
+    always_shuffled = True
+
+    def read(self, reader: Reader, answers: SyntaxTreeNode | None) -> dict[str, Any]:
+        return {"items": reader.items(answers)} if answers is not None else {}
+
+    def check(self, question: Question, error: Error) -> None:
+        if 0 < len(question.items) < 2:
+            error("too-few-items", "an order question needs at least two items")
+
+    def validate(self, question: Question, response: dict[str, Any]) -> None:
+        count = len(question.items)
+        indices_in(response.get("order"), count, distinct=True, exact=count)
+
+    def fraction(self, question: Question, response: dict[str, Any]) -> float:
+        return 1.0 if list(response["order"]) == list(range(len(question.items))) else 0.0
+
+    def correct_response(self, question: Question) -> dict[str, Any]:
+        return {"order": list(range(len(question.items)))}
+
+    def answer_key(self, question: Question) -> str:
+        return " → ".join(question.items)
+
+    def ordered(self, question: Question) -> int:
+        return len(question.items)
+
+    def from_form(self, question: Question, form: Form, names: FieldNames) -> dict[str, Any] | None:
+        count = len(question.items)
+        fields = [form.get(f"{names.name(question)}-item-{names.token(question, 'item', i)}", "") for i in range(count)]
+        positions = [whole_number(field) for field in fields]
+        if all(position is None for position in positions):
+            if any(fields):
+                raise InvalidResponse(f"question {question.id}: positions are whole numbers")
+            return None
+        ranked = sorted(range(count), key=lambda i: (positions[i] is None, positions[i] or 0, i))
+        return {"order": ranked}
+
+    def describe(self, question: Question, response: dict[str, Any]) -> str:
+        return "; ".join(f"{n}. {plain_text(question.items[i])}" for n, i in enumerate(response["order"], start=1))

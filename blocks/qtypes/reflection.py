@@ -1,0 +1,53 @@
+"""reflection: free text, unscored; private to the learner unless `share=trainer`.
+
+Response: {"text": "..."} of at most 20,000 characters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from blocks.model import Question, QuestionType
+from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader
+
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
+
+MAX_REFLECTION = 20_000  # characters
+
+
+class Reflection(QuestionKind):
+    type = QuestionType.REFLECTION
+    scored = False
+    answer_list = None
+    attributes = frozenset({"share"})
+    prompts_discussion = True
+    def read(self, reader: Reader, answers: SyntaxTreeNode | None) -> dict[str, Any]:
+        return {"share": reader.choice("share", ["trainer"], "")}
+
+    def check(self, question: Question, error: Error) -> None:
+        """Nothing to check beyond its attributes, which are checked while reading it."""
+
+    def validate(self, question: Question, response: dict[str, Any]) -> None:
+        text = response.get("text")
+        if not isinstance(text, str) or len(text) > MAX_REFLECTION:
+            raise InvalidResponse(f"a reflection is text of at most {MAX_REFLECTION:,} characters")
+
+    def fraction(self, question: Question, response: dict[str, Any]) -> float:
+        return 0.0
+
+    def correct_response(self, question: Question) -> dict[str, Any]:
+        return {"text": ""}
+
+    def answer_key(self, question: Question) -> str:
+        return ""
+
+    def ordered(self, question: Question) -> int:
+        return 0
+
+    def from_form(self, question: Question, form: Form, names: FieldNames) -> dict[str, Any] | None:
+        text = form.get(names.name(question), "")
+        return {"text": text} if text.strip() else None
+
+    def describe(self, question: Question, response: dict[str, Any]) -> str:
+        return response.get("text", "")
