@@ -21,7 +21,14 @@ $(BIN)/.installed: pyproject.toml requirements/lock.txt setup.py
 %.mo: %.po $(BIN)/.installed
 	$(BIN)/pybabel -q compile -i $< -o $@
 
-install: $(BIN)/.installed $(CATALOGUES)
+# JavaScript from package-lock.json: the code the player and packages ship, and the real peers the
+# tests run against (a SCORM runtime, Moodle's GIFT grammar). Without npm the tests that need it
+# say they are skipped, as those that need PostgreSQL do.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: skipping the JavaScript packages (Debian: apt-get install nodejs npm)"; fi
+
+install: $(BIN)/.installed $(CATALOGUES) node_modules/.installed
 
 run: install
 	COURSEPACK_ENV=development $(BIN)/coursepack db upgrade
@@ -43,4 +50,4 @@ lock: $(BIN)/.installed
 	    pyproject.toml requirements/build.in --extra test --extra postgres -o requirements/lock.txt
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info node_modules
