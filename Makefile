@@ -44,9 +44,11 @@ bench: install
 	$(BIN)/python bench/reports.py
 
 # Re-resolve every dependency to its newest release allowed by pyproject.toml; review the diff.
+# After adding a dependency to pyproject.toml, `make lock LOCK_FLAGS=` pins it and keeps the rest.
+LOCK_FLAGS ?= --upgrade
 lock: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
-	$(BIN)/uv pip compile --quiet --upgrade --universal --python-version 3.11 --generate-hashes \
+	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) --universal --python-version 3.11 --generate-hashes \
 	    pyproject.toml requirements/build.in --extra test --extra postgres -o requirements/lock.txt
 
 clean:
