@@ -60,6 +60,7 @@ class FieldNames:
 
     def __init__(self, key: bytes, seed: int) -> None:
         self.key, self.seed = key, seed
+        self._made: dict[tuple[str, str, int], str] = {}  # a form's tokens, each made once
 
     @staticmethod
     def name(question: Question) -> str:
@@ -67,8 +68,11 @@ class FieldNames:
         return f"q-{question.id}"
 
     def token(self, question: Question, part: str, index: int) -> str:
-        message = f"{self.seed}:{question.id}:{part}:{index}".encode()
-        return hmac.new(self.key, message, hashlib.sha256).hexdigest()[:16]
+        made = self._made.get((question.id, part, index))
+        if made is None:
+            message = f"{self.seed}:{question.id}:{part}:{index}".encode()
+            made = self._made[(question.id, part, index)] = hmac.new(self.key, message, hashlib.sha256).hexdigest()[:16]
+        return made
 
     def index(self, question: Question, part: str, token: str, count: int) -> int:
         """The source position a token stands for; a token of no position is refused."""

@@ -206,14 +206,16 @@ def _status(block: Block, marks: dict[str, set[str]], attempts: list[AttemptRow]
 
 
 def _quiz_statuses(quizzes: list[Quiz], attempts: list[AttemptRow]) -> dict[str, QuizStatus]:
-    return {
-        quiz.id: QuizStatus(
-            quiz,
-            tuple(a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is not None),
-            next((a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is None), None),
-        )
-        for quiz in quizzes
-    }
+    return {quiz.id: quiz_status(quiz, attempts) for quiz in quizzes}
+
+
+def quiz_status(quiz: Quiz, attempts: list[AttemptRow]) -> QuizStatus:
+    """A quiz's status from the learner's attempts in its block (in order of number)."""
+    return QuizStatus(
+        quiz,
+        tuple(a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is not None),
+        next((a for a in attempts if a.quiz_id == quiz.id and a.submitted_at is None), None),
+    )
 
 
 def required_before(course: Course, block: Block) -> list[Block]:

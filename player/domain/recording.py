@@ -1,22 +1,28 @@
 """Recording what a learner did (SPEC section 6): views, attempts, answers, surveys, completion.
 
-Each function writes in the caller's transaction (`player.store.database.writing`); none commits.
-A request's client id is claimed first, so a repeated submission records nothing twice.
+One request, one short write transaction (the caller's: `player.store.database.writing`), in a
+handful of statements: the request's client id is claimed first (a repeated submission records
+nothing twice), then the rows it appends, then the progress row with completion and success
+stamped the first time they are reached. Everything that needs no lock (reading the form,
+checking and scoring the answers) happens before, in `QuizAnswers.read`.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from blocks.model import Block, Course, Question, Quiz, QuizKind, Survey
+from blocks.model import Block, Course, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
-from player.store.database import Reader
+from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status
 from player.store.models import (
     Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
@@ -24,79 +30,9 @@ from player.store.models import (
 if TYPE_CHECKING:
     from player.domain.accounts import Visitor
 
-Source = Session | Reader  # where progress is read from: see player.store.database.Read.rows
-
-from player.domain.progress import block_status, latest_answers
-
 # A submission's client id is a key across all learners, so it must be long enough not to collide
 # by chance: the player's forms send 32 hex digits.
 CLIENT_ID = re.compile(r"[A-Za-z0-9-]{16,64}")
-
-
-def lock_learner(db: Session, user_id: int) -> None:
-    """Run one learner's writes one after another (two tabs, a retry racing the original).
-
-    On PostgreSQL this locks the learner's row until the transaction ends; SQLite ignores it
-    because BEGIN IMMEDIATE already runs writers one at a time. Reads after it see what the
-    learner's previous request committed (attempt numbers, limits, progress rows).
-    """
-    db.execute(select(User.id).where(User.id == user_id).with_for_update())
-
-
-def claim(db: Session, user_id: int, client_id: str) -> bool:
-    """Record a request's client id; False when it was recorded before (a double submit)."""
-    if not CLIENT_ID.fullmatch(client_id):
-        raise ValueError(f"a client id is 16 to 64 letters, digits or hyphens, not {client_id!r}")
-    lock_learner(db, user_id)
-    if db.get(Submission, client_id) is not None:
-        return False
-    try:
-        with db.begin_nested():
-            db.add(Submission(client_id=client_id, user_id=user_id))
-    except IntegrityError:
-        return False
-    return True
-
-
-def _progress_row(db: Session, user_id: int, course_id: str, block: Block) -> BlockProgress:
-    row = db.scalars(select(BlockProgress).filter_by(user_id=user_id, course_id=course_id, block_id=block.id)).first()
-    if row is None:
-        row = BlockProgress(user_id=user_id, course_id=course_id, block_id=block.id, block_version=block.version)
-        db.add(row)
-    return row
-
-
-def mark_viewed(db: Session, user_id: int, course_id: str, block: Block, section_id: str, position: str) -> None:
-    """A step was read: remember it and where the learner goes next."""
-    lock_learner(db, user_id)
-    where = dict(user_id=user_id, course_id=course_id, block_id=block.id)
-    if section_id and db.scalars(select(SectionView.id).filter_by(section_id=section_id, **where)).first() is None:
-        try:
-            with db.begin_nested():
-                db.add(SectionView(section_id=section_id, **where))
-        except IntegrityError:
-            pass  # another request recorded the same view first
-    row = _progress_row(db, user_id, course_id, block)
-    row.last_section, row.updated_at = position, utcnow()
-    update_completion(db, user_id, course_id, block)
-
-
-def open_attempt(db: Session, user_id: int, course_id: str, block: Block, quiz: Quiz) -> Attempt | None:
-    """The learner's open attempt at a quiz, starting one if attempts remain."""
-    status = block_status(db, user_id, course_id, block).quizzes[quiz.id]
-    if status.open_attempt is not None:
-        return db.get(Attempt, status.open_attempt.id)
-    if status.attempts_left == 0 or status.passed and quiz.kind != QuizKind.CHECK:
-        return None
-    number = 1 + max((a.number for a in status.submitted), default=0)
-    attempt = Attempt(
-        user_id=user_id, course_id=course_id, block_id=block.id, quiz_id=quiz.id,
-        block_version=block.version, number=number, seed=attempt_seed(user_id, quiz.id, number),
-    )
-    db.add(attempt)
-    _progress_row(db, user_id, course_id, block).updated_at = utcnow()
-    db.flush()
-    return attempt
 
 
 def attempt_seed(user_id: int | None, quiz_id: str, number: int) -> int:
@@ -104,54 +40,234 @@ def attempt_seed(user_id: int | None, quiz_id: str, number: int) -> int:
     return zlib.crc32(f"{user_id}:{quiz_id}:{number}".encode()) & 0x7FFFFFFF  # fits a signed INTEGER column
 
 
-def record_answer(attempt: Attempt, question: Question, response: dict[str, Any]) -> Answer:
-    """Keep an answer as it is given (mid-quiz resume); scoring is done now, on the server.
-    score_question checks the response first: InvalidResponse before anything is added."""
-    score = score_question(question, response)
-    answer = Answer(question_id=question.id, response=response, points=score.points, max_points=score.max_points)
-    # Through the relationship, so the attempt's answers include it without reading them back;
-    # the transaction writes all of a form's answers in one flush.
-    attempt.answers.append(answer)
-    return answer
+# -- statements, built once ------------------------------------------------------------------
+def _upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-def submit_attempt(db: Session, attempt: Attempt, quiz: Quiz, block: Block) -> Attempt:
-    """Score the attempt from its latest answers; unanswered questions count zero."""
-    latest = latest_answers(attempt)
-    scores = {qid: Score(a.points, a.max_points) for qid, a in latest.items()}
-    attempt.percent = round(quiz_percent(quiz, scores), 2)
-    attempt.passed = passed(quiz, attempt.percent)
-    attempt.submitted_at = utcnow()
-    db.flush()
-    update_completion(db, attempt.user_id, attempt.course_id, block)
-    return attempt
+def _claim(dialect: str) -> Any:
+    return (_upsert(dialect)(Submission).values(client_id=bindparam("client_id"), user_id=bindparam("user_id"),
+                                                created_at=bindparam("now"))
+            .on_conflict_do_nothing(index_elements=["client_id"]).returning(Submission.client_id))
 
 
-def record_survey(db: Session, user_id: int, course_id: str, block: Block, survey: Survey, responses: dict[str, dict[str, Any]]) -> None:
-    """Store survey answers; a reflection is private unless its question says share=trainer."""
-    for question in survey.questions:
-        if question.id not in responses:
-            continue
-        check_response(question, responses[question.id])
-        db.add(SurveyAnswer(
-            user_id=user_id, course_id=course_id, block_id=block.id, survey_id=survey.id,
-            question_id=question.id, response=responses[question.id], shared=question.share == "trainer",
-        ))
-    db.flush()
+def _view(dialect: str) -> Any:
+    return _upsert(dialect)(SectionView).values(
+        user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"),
+        section_id=bindparam("section_id"), viewed_at=bindparam("now"),
+    ).on_conflict_do_nothing(index_elements=["user_id", "course_id", "block_id", "section_id"])
 
 
-def update_completion(db: Session, user_id: int, course_id: str, block: Block) -> None:
-    """Stamp completion and success the first time they are reached."""
-    status = block_status(db, user_id, course_id, block)
-    row = _progress_row(db, user_id, course_id, block)
+def _progress(dialect: str) -> Any:
+    """Create the learner's progress row in a block or move it on; a stamp once set stays."""
+    statement = _upsert(dialect)(BlockProgress).values(
+        user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"),
+        block_version=bindparam("version"), last_section=bindparam("last_section"), started_at=bindparam("now"),
+        updated_at=bindparam("now"), completed_at=bindparam("completed_at"), passed_at=bindparam("passed_at"),
+    )
+    excluded, table = statement.excluded, BlockProgress.__table__.c
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "course_id", "block_id"],
+        set_={
+            "updated_at": excluded.updated_at,
+            "last_section": func.coalesce(func.nullif(excluded.last_section, ""), table.last_section),
+            "completed_at": func.coalesce(table.completed_at, excluded.completed_at),
+            "passed_at": func.coalesce(table.passed_at, excluded.passed_at),
+        },
+    )
+
+
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def _statement(name: str, dialect: str) -> Any:
+    found = _STATEMENTS.get((name, dialect))
+    if found is None:
+        found = _STATEMENTS[(name, dialect)] = {"claim": _claim, "view": _view, "progress": _progress}[name](dialect)
+    return found
+
+
+_LOCK = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+_IN_BLOCK = dict(user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"))
+_BLOCK_ATTEMPTS = select(
+    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
+).filter_by(**_IN_BLOCK).order_by(Attempt.number)
+_VIEWED = select(SectionView.section_id).filter_by(**_IN_BLOCK)
+_NEW_ATTEMPT = insert(Attempt).returning(Attempt.id)
+_ANSWERS_OF = select(Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
+    Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.id)
+_SUBMIT = update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
+    submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed"))
+
+
+# -- the steps every write shares ------------------------------------------------------------
+def claim(write: Session | Connection, user_id: int, client_id: str) -> bool:
+    """Record a request's client id, first in its transaction; False when it was recorded before.
+
+    On PostgreSQL the learner's row is locked first, so one learner's writes run one after
+    another (two tabs, a retry racing the original); SQLite's BEGIN IMMEDIATE already does.
+    """
+    if not CLIENT_ID.fullmatch(client_id):
+        raise ValueError(f"a client id is 16 to 64 letters, digits or hyphens, not {client_id!r}")
+    connection = _connection(write)
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(_LOCK, {"user_id": user_id})
+    found = connection.execute(_statement("claim", dialect), {"client_id": client_id, "user_id": user_id, "now": utcnow()})
+    return found.first() is not None
+
+
+def _connection(write: Session | Connection) -> Connection:
+    return write.connection() if isinstance(write, Session) else write
+
+
+@dataclass(frozen=True)
+class Where:
+    """The learner and the block a write is about."""
+
+    user_id: int
+    course_id: str
+    block: Block
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return {"user_id": self.user_id, "course_id": self.course_id, "block_id": self.block.id}
+
+
+def _stamp(connection: Connection, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
+    """The progress row of the block: moved on, and completion and success stamped the first
+    time they are reached (SPEC 6), from the attempts as this transaction leaves them."""
+    viewed = frozenset(connection.execute(_VIEWED, where.params).scalars())
+    status = BlockStatus(where.block, viewed, {q.id: quiz_status(q, attempts) for q in where.block.quizzes})
     now = utcnow()
-    if status.completed and row.completed_at is None:
-        row.completed_at = now
-    if status.passed and row.passed_at is None:
-        row.passed_at = now
-    db.flush()
+    connection.execute(_statement("progress", connection.dialect.name), {
+        **where.params, "version": where.block.version, "last_section": last_section, "now": now,
+        "completed_at": now if status.completed else None, "passed_at": now if status.passed else None,
+    })
+    return status
 
 
+# -- steps viewed ------------------------------------------------------------------------------
+def mark_viewed(write: Session, where: Where, section_id: str, position: str) -> None:
+    """A step was read: remember it and where the learner goes next."""
+    connection = write.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(_LOCK, {"user_id": where.user_id})
+    if section_id:
+        connection.execute(_statement("view", dialect), {**where.params, "section_id": section_id, "now": utcnow()})
+    attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
+    _stamp(connection, where, attempts, position)
+
+
+# -- quizzes -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class QuizAnswers:
+    """A quiz form as the learner sent it, checked and scored before any lock is taken."""
+
+    quiz: Quiz
+    responses: dict[str, dict[str, Any]]
+    scores: dict[str, Score]
+    submit: bool
+
+    @classmethod
+    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool) -> QuizAnswers:
+        """InvalidResponse when an answer does not fit its question: nothing is written then."""
+        questions = {q.id: q for q in quiz.questions}
+        scores = {qid: score_question(questions[qid], response) for qid, response in responses.items()}
+        return cls(quiz, responses, scores, submit)
+
+
+class Outcome(StrEnum):
+    DUPLICATE = "duplicate"  # this client id was recorded before: nothing more is written
+    NO_ATTEMPTS = "no-attempts"  # the quiz takes no more attempts (used up, or a test already passed)
+    SAVED = "saved"
+    SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    outcome: Outcome
+    number: int | None = None  # the attempt's number
+    status: BlockStatus | None = None  # the block as the submission left it
+
+
+def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str) -> Recorded:
+    """Save the answers given into the open attempt (starting one if attempts remain) and, when
+    the form says submit, score the attempt from its latest answers (unanswered count zero)."""
+    connection = write.connection()
+    if not claim(connection, where.user_id, client_id):
+        return Recorded(Outcome.DUPLICATE)
+    attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
+    status = quiz_status(given.quiz, attempts)
+    if status.open_attempt is None and (status.attempts_left == 0 or status.passed and given.quiz.kind != QuizKind.CHECK):
+        return Recorded(Outcome.NO_ATTEMPTS)
+    attempt, latest = _open_attempt(connection, where, status)
+    _append_answers(connection, attempt.id, given, latest)
+    if not given.submit:
+        _stamp(connection, where, attempts if status.open_attempt else [*attempts, attempt])
+        return Recorded(Outcome.SAVED, attempt.number)
+    scores = {**{qid: answer.score for qid, answer in latest.items()}, **given.scores}
+    percent = round(quiz_percent(given.quiz, scores), 2)
+    done = attempt._replace(submitted_at=utcnow(), percent=percent, passed=passed(given.quiz, percent))
+    connection.execute(_SUBMIT, {"attempt_id": done.id, "now": done.submitted_at, "percent": percent, "passed": done.passed})
+    others = [a for a in attempts if a.id != done.id]
+    return Recorded(Outcome.SUBMITTED, done.number, _stamp(connection, where, [*others, done]))
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The latest answer to a question of an attempt: what counts."""
+
+    response: dict[str, Any]
+    score: Score
+
+
+def _open_attempt(connection: Connection, where: Where, status: QuizStatus) -> tuple[AttemptRow, dict[str, Latest]]:
+    """The open attempt with its latest answers, or a new attempt with none."""
+    if status.open_attempt is not None:
+        latest = {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
+                  in connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
+        return status.open_attempt, latest
+    number = 1 + max((a.number for a in status.submitted), default=0)
+    values = {**where.params, "quiz_id": status.quiz.id, "block_version": where.block.version, "number": number,
+              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": utcnow()}
+    attempt_id = connection.execute(_NEW_ATTEMPT, values).scalar_one()
+    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, None, None, None), {}
+
+
+def _append_answers(connection: Connection, attempt_id: int, given: QuizAnswers, latest: dict[str, Latest]) -> None:
+    """Every answer that changed since the last save, appended in one statement: an attempt keeps
+    each answer given, and the latest one per question counts."""
+    now: datetime = utcnow()
+    rows = [{"attempt_id": attempt_id, "question_id": qid, "response": response, "points": given.scores[qid].points,
+             "max_points": given.scores[qid].max_points, "created_at": now}
+            for qid, response in given.responses.items() if qid not in latest or latest[qid].response != response]
+    if rows:
+        connection.execute(insert(Answer), rows)
+
+
+# -- surveys -------------------------------------------------------------------------------
+def record_survey(write: Session, where: Where, survey: Survey, responses: dict[str, dict[str, Any]], client_id: str) -> bool:
+    """Store survey answers (checked first); a reflection is private unless its question says
+    share=trainer. False when the client id was recorded before."""
+    shared = {q.id: q.share == "trainer" for q in survey.questions}
+    for question in survey.questions:
+        if question.id in responses:
+            check_response(question, responses[question.id])
+    connection = write.connection()
+    if not claim(connection, where.user_id, client_id):
+        return False
+    now = utcnow()
+    rows = [{**where.params, "survey_id": survey.id, "question_id": qid, "response": response,
+             "shared": shared[qid], "created_at": now} for qid, response in responses.items() if qid in shared]
+    if rows:
+        connection.execute(insert(SurveyAnswer), rows)
+    return True
+
+
+# -- certificates ------------------------------------------------------------------------------
 def issue_certificate(db: Session, user: Visitor, course: Course, block: Block | None) -> Certificate:
     """One certificate per learner and course (or block); asking again returns the same one."""
     block_id = block.id if block else ""
@@ -166,4 +282,3 @@ def issue_certificate(db: Session, user: Visitor, course: Course, block: Block |
     db.add(certificate)
     db.flush()
     return certificate
-

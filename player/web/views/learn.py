@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from blocks.scoring import InvalidResponse
 from player.domain.progress import course_states, waiting_for
-from player.domain.recording import claim, mark_viewed, record_survey
+from player.domain.recording import Where, mark_viewed, record_survey
 from player.web import db
 from player.web.access import allow
 from player.web.auth import ensure_learner
@@ -54,7 +54,7 @@ def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
     user = ensure_learner()
     with db.writing() as write:
         section = step_id if step_id != EVALUATION_STEP else ""
-        mark_viewed(write, user.id, course.id, block, section, target or step_id)
+        mark_viewed(write, Where(user.id, course.id, block), section, target or step_id)
     if target is None:
         return redirect(url_for("learn.block_start", course_id=course.id, block_id=block.id, done=1))
     return redirect(url_for("learn.step", course_id=course.id, block_id=block.id, step_id=target))
@@ -74,8 +74,7 @@ def survey(course_id: str, block_id: str, step_id: str, survey_id: str) -> Respo
         given = responses(found.questions, field_names(SURVEY_SEED))
         user = ensure_learner()
         with db.writing() as write:
-            if claim(write, user.id, submission) and given:
-                record_survey(write, user.id, course.id, block, found, given)
+            record_survey(write, Where(user.id, course.id, block), found, given, submission)
     except InvalidResponse:
         flash(_("One answer could not be read; please check it and send again."), "error")
         return redirect(f"{target}#{survey_id}")
