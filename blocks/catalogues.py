@@ -1,4 +1,5 @@
-"""PO catalogues of blocks (SPEC section 7): one per block and language, read, merged, counted.
+"""PO catalogues (SPEC section 7): one per block and language, and one per course for its own
+texts (title, summary, audience); read, merged, counted.
 
 `coursepack translate update` merges a block's current units into its catalogue (unchanged units
 keep their translation, changed ones go fuzzy with the previous source, removed ones obsolete);
@@ -11,13 +12,25 @@ import difflib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 import polib
 
 from blocks.l10n import STATUS_HEADER, Translation, Unit, unit_problem
-from blocks.model import Block
 
 LOCALES = "locales"
+
+
+class Catalogued(Protocol):
+    """What has catalogues: a block (block.md) or a course (course.yaml)."""
+
+    id: str
+    title: str
+    lang: str
+    version: int
+
+    @property
+    def source(self) -> Path: ...
 SIMILAR_ENOUGH = 0.5  # below this, a changed unit is treated as removed plus new, not as fuzzy
 
 
@@ -71,14 +84,15 @@ class UpdateResult:
     obsolete: int
 
 
-def update_catalogue(block: Block, units: list[Unit], lang: str, minor: bool = False) -> UpdateResult:
-    """Merge the block's current units into its catalogue for `lang` (SPEC 7, `translate update`).
+def update_catalogue(block: Catalogued, units: list[Unit], lang: str, minor: bool = False) -> UpdateResult:
+    """Merge the current units of a block (or course) into its catalogue for `lang` (SPEC 7,
+    `translate update`).
 
     Unchanged units keep their translation; a changed unit keeps the old translation marked fuzzy
     with the previous source (`#| msgid`), or unmarked with `minor`; new units are empty;
     removed ones become obsolete.
     """
-    path = catalogue_path(block.path, lang)
+    path = catalogue_path(block.source, lang)
     catalogue = polib.pofile(str(path), wrapwidth=0) if path.is_file() else polib.POFile(wrapwidth=0)
     old = [e for e in catalogue if not e.obsolete]
     already_obsolete = [e for e in catalogue if e.obsolete]
@@ -86,7 +100,7 @@ def update_catalogue(block: Block, units: list[Unit], lang: str, minor: bool = F
     current = {(u.context, u.source) for u in units}
     leftovers = [e for e in old if (e.msgctxt or "", e.msgid) not in current]
     fresh = polib.POFile(wrapwidth=0)
-    fresh.header = f"{block.title}: {lang} translation of a coursepack block. Update with 'coursepack translate update'."
+    fresh.header = f"{block.title}: {lang} translation for coursepack. Update with 'coursepack translate update'."
     fresh.metadata = dict(catalogue.metadata)
     _header(fresh, block.id, block.version, block.lang, lang)
     kept = fuzzy = new = 0
@@ -102,7 +116,7 @@ def update_catalogue(block: Block, units: list[Unit], lang: str, minor: bool = F
                 kept += 1
         else:
             kept += 1
-        fresh.append(_entry(unit, entry))
+        fresh.append(_entry(unit, entry, block.source.name))
     for entry in leftovers:
         if entry.msgstr:
             entry.obsolete = True
@@ -132,14 +146,14 @@ def _carry_over(unit: Unit, leftovers: list[polib.POEntry], minor: bool) -> poli
     return carried
 
 
-def _entry(unit: Unit, existing: polib.POEntry | None) -> polib.POEntry:
+def _entry(unit: Unit, existing: polib.POEntry | None, source_name: str) -> polib.POEntry:
     entry = polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=existing.msgstr if existing else "")
     if existing is not None:
         entry.flags = list(existing.flags)
         entry.previous_msgid = existing.previous_msgid
         entry.tcomment = existing.tcomment
     entry.comment = unit.comment
-    entry.occurrences = [("block.md", str(unit.line))]
+    entry.occurrences = [(source_name, str(unit.line))]
     return entry
 
 
@@ -170,9 +184,9 @@ class Status:
                 "percent": round(self.percent, 1)}
 
 
-def catalogue_status(block: Block, units: list[Unit], lang: str) -> Status:
-    """Counts for `translate status` and `translate check`, against the block's current units."""
-    path = catalogue_path(block.path, lang)
+def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
+    """Counts for `translate status` and `translate check`, against the current units."""
+    path = catalogue_path(block.source, lang)
     entries = {}
     if path.is_file():
         entries = {(e.msgctxt or "", e.msgid): e for e in polib.pofile(str(path), wrapwidth=0) if not e.obsolete}

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -97,6 +98,16 @@ def walk_units(tokens: list[Token]) -> Iterator[tuple[Token, str, str, str]]:
             context, category = stack[-1] if stack else (section, "content")
             yield token, context, category, comment
             comment = ""
+
+
+COURSE = "course"  # the context of a course's own texts in its catalogue
+
+
+def course_units(values: dict[str, Any], lines: dict[str, int]) -> list[Unit]:
+    """The texts of a course.yaml a learner reads: title, summary and audience (context "course")."""
+    units = [Unit(COURSE, str(values[key]).strip(), "course", lines.get(key, 1)) for key in ("title", "summary") if values.get(key)]
+    units += [Unit(COURSE, str(item), "course", lines.get("audience", 1)) for item in values.get("audience") or ()]
+    return _unique(units)
 
 
 def front_matter_units(values: dict, line: int = 1) -> list[Unit]:

@@ -9,13 +9,15 @@ from typing import Any
 import yaml
 
 from blocks.build import build_block
+from blocks.catalogues import load_translation
 from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
+from blocks.l10n import Unit, course_units
 from blocks.model import Block, Course, Report
 from blocks.syntax.attributes import ID_PATTERN
 
 COURSE_FILE = "course.yaml"
 BLOCK_FILE = "block.md"
-COURSE_KEYS = {"id", "title", "summary", "blocks", "order", "languages", "audience", "public", "translations"}
+COURSE_KEYS = {"id", "title", "summary", "blocks", "order", "languages", "audience", "public", "lang"}
 
 
 @dataclass
@@ -57,12 +59,15 @@ class Loader:
             block = self.block(folder / str(entry))
             if block is not None:
                 blocks.append(block)
+        languages = tuple(str(lang) for lang in data.get("languages", ["en"]))
+        source_lang = str(data.get("lang", "en"))
+        units = course_units(data, {key: _key_line(path, key) for key in ("title", "summary", "audience")})
         return Course(
             id=str(data["id"]), title=str(data["title"]), summary=str(data.get("summary", "")).strip(),
-            blocks=tuple(blocks), path=folder.resolve(), order=str(data.get("order", "any")),
-            languages=tuple(str(lang) for lang in data.get("languages", ["en"])),
+            blocks=tuple(blocks), path=folder.resolve(), order=str(data.get("order", "any")), languages=languages,
             audience=tuple(str(a) for a in data.get("audience", [])), public=bool(data.get("public", False)),
-            translations={str(lang): {k: str(v).strip() for k, v in texts.items()} for lang, texts in (data.get("translations") or {}).items()},
+            lang=source_lang,
+            translations={lang: _course_texts(path, lang, units) for lang in languages if lang != source_lang},
         )
 
     def _course_yaml(self, path: Path) -> dict[str, Any] | None:
@@ -82,7 +87,7 @@ class Loader:
 
     def _check_course(self, path: Path, data: dict[str, Any]) -> bool:
         ok = True
-        for key in sorted(set(map(str, data)) - COURSE_KEYS):
+        for key in sorted(set(map(str, data)) - COURSE_KEYS - {"translations"}):
             self.report.error(path, _key_line(path, key), "unknown-key", f"unknown course key {key!r}; known keys are {', '.join(sorted(COURSE_KEYS))}")
         for key in ("id", "title", "blocks"):
             if not data.get(key):
@@ -95,14 +100,24 @@ class Loader:
             ok = False
         if data.get("order", "any") not in ("any", "sequential"):
             self.report.error(path, _key_line(path, "order"), "bad-value", f"order must be 'any' or 'sequential', not {data['order']!r}")
-        translations = data.get("translations") or {}
-        if not isinstance(translations, dict) or not all(isinstance(t, dict) and set(t) <= {"title", "summary"} for t in translations.values()):
-            self.report.error(path, _key_line(path, "translations"), "bad-value", "translations maps a language to its title and summary, like {mk: {title: ..., summary: ...}}")
-            data["translations"] = {}
-        for lang in data.get("languages") or []:
+        if "translations" in data:
+            self.report.error(path, _key_line(path, "translations"), "moved-key", "a course's own texts are translated in its catalogues now: delete 'translations' and run 'coursepack translate update' (locales/<lang>.po beside course.yaml)")
+        for lang in [*(data.get("languages") or []), data.get("lang", "en")]:
             if not LANG_PATTERN.match(str(lang)) or str(lang) in _MISTAKEN_LANGS:
                 self.report.error(path, _key_line(path, "languages"), "bad-lang", f"{lang!r} is not a BCP 47 language code (Ukrainian is 'uk', not 'ua')")
         return ok
+
+
+def units_of_course(course: Course) -> list[Unit]:
+    """The translation units of a course's own texts, from its course.yaml (see l10n.course_units)."""
+    path = course.source
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return course_units(data, {key: _key_line(path, key) for key in ("title", "summary", "audience")})
+
+
+def _course_texts(path: Path, lang: str, units: list[Unit]) -> dict[str, str]:
+    """The course's own texts in `lang`, from locales/<lang>.po: English text -> translation."""
+    return {source: text for (_context, source), text in load_translation(path, lang, units).texts.items()}
 
 
 def is_course(folder: Path) -> bool:

@@ -244,6 +244,11 @@ class Block:
     def folder(self) -> Path:
         return self.path.parent
 
+    @property
+    def source(self) -> Path:
+        """The file its PO catalogues translate (locales/ is beside it)."""
+        return self.path
+
     def nodes(self, kind: type) -> list:
         """Every node of a type in the block's sections, in order."""
         return [node for section in self.sections for node in section.nodes(kind)]
@@ -282,13 +287,26 @@ class Course:
     languages: tuple[str, ...] = ("en",)
     audience: tuple[str, ...] = ()
     public: bool = False
+    lang: str = "en"  # the language course.yaml is written in
+    # Usable translations of the course's own texts, from its catalogues (locales/<lang>.po):
+    # language -> English text -> translation.
     translations: dict[str, dict[str, str]] = field(default_factory=dict, hash=False, compare=False)
+    version: int = 1
+
+    @property
+    def source(self) -> Path:
+        """The file its PO catalogues translate (locales/ is beside it)."""
+        return self.path / "course.yaml"
+
+    def text_in(self, text: str, lang: str) -> str:
+        """One of the course's own texts in `lang`, or as written when it has no translation."""
+        return self.translations.get(lang, {}).get(text) or text
 
     def title_in(self, lang: str) -> str:
-        return self.translations.get(lang, {}).get("title") or self.title
+        return self.text_in(self.title, lang)
 
     def summary_in(self, lang: str) -> str:
-        return self.translations.get(lang, {}).get("summary") or self.summary
+        return self.text_in(self.summary, lang)
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)

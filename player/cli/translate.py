@@ -1,16 +1,18 @@
-"""`coursepack translate`: PO catalogues per block and language. Thin over blocks.l10n."""
+"""`coursepack translate`: PO catalogues per block (and one for the course's own texts) and
+language. Thin over blocks.l10n and blocks.catalogues."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from blocks import catalogues, l10n, xliff
-from blocks.load import CourseNotFound, find_course
+from blocks.load import CourseNotFound, find_course, units_of_course
 from blocks.model import Block, Course
 from blocks.validate import validate_paths
 
@@ -29,14 +31,28 @@ def _course(name: str) -> Course:
     return courses[0]
 
 
-def _targets(course: Course, block: Block, lang: str | None) -> list[str]:
-    """The languages to work on for a block: the one asked for, else the course's others."""
+def _targets(course: Course, owner: Course | Block, lang: str | None) -> list[str]:
+    """The languages to work on for a block (or the course's texts): the one asked for, else the
+    course's others."""
     wanted = [lang] if lang else list(course.languages)
-    return [code for code in wanted if code != block.lang]
+    return [code for code in wanted if code != owner.lang]
 
 
-def _units(block: Block) -> list[l10n.Unit]:
-    return l10n.extract_units(block.path.read_text(encoding="utf-8"), block.path)
+def _owners(course: Course) -> list[Course | Block]:
+    """What has catalogues: the course's own texts, then each block."""
+    return [course, *course.blocks]
+
+
+def _units(owner: Course | Block) -> list[l10n.Unit]:
+    if isinstance(owner, Course):
+        return units_of_course(owner)
+    return l10n.extract_units(owner.path.read_text(encoding="utf-8"), owner.path)
+
+
+def _status(owner: Course | Block, lang: str) -> catalogues.Status:
+    """A catalogue's counts, the course's own texts named as such."""
+    found = catalogues.catalogue_status(owner, _units(owner), lang)
+    return replace(found, block_id=f"{owner.id} (course)") if isinstance(owner, Course) else found
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,12 +65,12 @@ def translate() -> None:
 @click.option("--lang", help="Only this language (default: every language in course.yaml but the source).")
 @click.option("--minor", is_flag=True, help="The source changed only in typos: carry translations over without marking them fuzzy.")
 def update(course: str, lang: str | None, minor: bool) -> None:
-    """Create or refresh locales/<lang>.po beside each block of COURSE."""
+    """Create or refresh locales/<lang>.po beside course.yaml and beside each block of COURSE."""
     found = _course(course)
-    for block in found.blocks:
-        units = _units(block)
-        for code in _targets(found, block, lang):
-            result = catalogues.update_catalogue(block, units, code, minor=minor)
+    for owner in _owners(found):
+        units = _units(owner)
+        for code in _targets(found, owner, lang):
+            result = catalogues.update_catalogue(owner, units, code, minor=minor)
             click.echo(f"{result.path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete")
 
 
@@ -63,9 +79,9 @@ def update(course: str, lang: str | None, minor: bool) -> None:
 @click.option("--lang", help="Only this language.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(course: str, lang: str | None, fmt: str) -> None:
-    """Translated, fuzzy and untranslated units per block and language."""
+    """Translated, fuzzy and untranslated units per block (and the course's texts) and language."""
     found = _course(course)
-    rows = [catalogues.catalogue_status(block, _units(block), code) for block in found.blocks for code in _targets(found, block, lang)]
+    rows = [_status(owner, code) for owner in _owners(found) for code in _targets(found, owner, lang)]
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
@@ -80,8 +96,8 @@ def status(course: str, lang: str | None, fmt: str) -> None:
 def check(course: str, lang: str) -> None:
     """Exit 0 when every unit of COURSE is translated into LANG, 1 when anything is fuzzy or missing."""
     found = _course(course)
-    incomplete = [row for block in found.blocks if block.lang != lang
-                  for row in [catalogues.catalogue_status(block, _units(block), lang)] if not row.complete]
+    incomplete = [row for owner in _owners(found) if owner.lang != lang
+                  for row in [_status(owner, lang)] if not row.complete]
     for row in incomplete:
         click.echo(f"{row.block_id} ({lang}): {row.fuzzy} fuzzy, {row.untranslated} untranslated, {row.invalid} invalid", err=True)
     click.echo(f"{lang}: {'incomplete' if incomplete else 'complete'}", err=True)

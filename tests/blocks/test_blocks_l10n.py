@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from blocks.build import translated_block
 from blocks.catalogues import catalogue_path, catalogue_status, update_catalogue
 from blocks.l10n import extract_units, unit_problem
-from blocks.load import Loader
+from blocks.load import Loader, units_of_course
 from player.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,10 +37,10 @@ def _units(block):  # noqa: ANN001, ANN202
     return extract_units(block.path.read_text(encoding="utf-8"), block.path)
 
 
-def _translate_all(block, marker: str = "UK ") -> None:  # noqa: ANN001
+def _translate_all(block, marker: str = "UK ", units=None) -> None:  # noqa: ANN001
     """Fill the catalogue as a translator would: every unit, keeping links and gaps intact."""
-    update_catalogue(block, _units(block), "uk")
-    path = catalogue_path(block.path, "uk")
+    update_catalogue(block, units or _units(block), "uk")
+    path = catalogue_path(block.source, "uk")
     catalogue = polib.pofile(str(path), wrapwidth=0)
     for entry in catalogue:
         entry.msgstr = entry.msgid if unit_problem(entry.msgid, marker + entry.msgid) else marker + entry.msgid
@@ -157,7 +157,11 @@ def test_check_and_status_commands(course: Path) -> None:
     assert runner.invoke(main, ["translate", "update", str(course)], env=env).exit_code == 0
     assert runner.invoke(main, ["translate", "check", str(course), "--lang", "uk"], env=env).exit_code == 1
     _translate_all(_block(course))
+    assert runner.invoke(main, ["translate", "check", str(course), "--lang", "uk"], env=env).exit_code == 1  # the course's texts
+    whole = Loader().course(course)
+    _translate_all(whole, units=units_of_course(whole))
     assert runner.invoke(main, ["translate", "check", str(course), "--lang", "uk"], env=env).exit_code == 0
+    assert Loader().course(course).title_in("uk") == "UK Sample course (every construct)"
     status = runner.invoke(main, ["translate", "status", str(course), "--format", "json"], env=env)
     assert '"percent": 100.0' in status.output
 

@@ -31,7 +31,11 @@ UK = {
 def courses_dir(tmp_courses: Path) -> Path:
     course_file = tmp_courses / "sample" / "course.yaml"
     text = course_file.read_text(encoding="utf-8").replace("languages: [en]", "languages: [en, uk]")
-    course_file.write_text(text + "translations:\n  uk: {title: Зразок курсу}\n", encoding="utf-8")
+    course_file.write_text(text, encoding="utf-8")
+    course_catalogue = catalogue_path(course_file, "uk")
+    titles = polib.pofile(str(course_catalogue), wrapwidth=0)
+    titles.find("Sample course (every construct)", msgctxt="course").msgstr = "Зразок курсу"
+    titles.save(str(course_catalogue))
     block = Loader().block(tmp_courses / "sample" / "every-construct")
     update_catalogue(block, extract_units(block.path.read_text(encoding="utf-8"), block.path), "uk")
     path = catalogue_path(block.path, "uk")
@@ -51,6 +55,7 @@ def test_a_step_in_ukrainian_with_fallback_marked(client: FlaskClient) -> None:
     assert 'class="note coverage"' in page  # the coverage notice
     assert 'class="note draft"' in page  # catalogues are drafts until a reviewer says otherwise
     assert "Зразок курсу" in client.get("/courses/sample/?lang=uk").get_data(as_text=True)
+    assert '<p class="crumbs"><a href="/courses/sample/">Зразок курсу</a></p>' in page  # the breadcrumb too
 
 
 def test_english_learners_see_the_source(client: FlaskClient) -> None:
