@@ -46,7 +46,8 @@ _EMPHASIS = re.compile(r"<(strong|em|b|i)>.*?</\1>", re.DOTALL)
 _APPROXIMATE = re.compile(r"\b(?:about|around|approximately|roughly|nearly|almost|estimated?|circa)\b|[~≈]", re.IGNORECASE)
 _PERCENT = re.compile(r"^\s*(?:%|per\s*cent|percent)", re.IGNORECASE)
 _GAP_SPAN = re.compile(r'<span class="cp-gap" data-gap="\d+"></span>')
-_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|(?<=[.?!][\"”])\s+")
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 
 
 def check_block(block: Block, report: Report) -> None:
@@ -131,8 +132,9 @@ def _gaps_wanting_tolerance(question: Question) -> Iterator[float]:
 
 
 def _unemphasised_negative(stem_html: str) -> str:
-    """A negative word in the sentence that asks, unless it is bold, italic or in capitals."""
-    sentences = _SENTENCE_END.split(plain(_EMPHASIS.sub(" ", stem_html)))
+    """A negative word in the sentence that asks, unless it is bold, italic, in capitals or quoted
+    (a child asking "Will you promise not to tell?" is the scenario, not the question)."""
+    sentences = _SENTENCE_END.split(_QUOTED.sub(" ", plain(_EMPHASIS.sub(" ", stem_html))))
     asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences[-1:]
     for sentence in asking:
         for match in _NEGATIVE.finditer(sentence):
