@@ -248,3 +248,18 @@ def test_check_block_reports_through_the_report(minimal_block, tmp_path: Path) -
     report = Report()
     check_block(block, report)
     assert [(d.line, d.code, d.severity) for d in report.items] == [(17, "item-longest-correct", "warning")]
+
+
+@pytest.mark.parametrize("name", ["core-blocks", "resilience"])
+def test_bundled_right_options_are_the_longest_in_at_most_35_percent(name: str) -> None:
+    found = Loader().course(COURSES / name)
+    verdicts = [v for b in found.blocks for q in b.quizzes for x in q.questions if (v := item_writing.correct_is_longest(x)) is not None]
+    assert len(verdicts) >= 10 and sum(verdicts) <= 0.35 * len(verdicts)
+
+
+@pytest.mark.parametrize("name", ["core-blocks", "resilience"])
+def test_bundled_blocks_fill_their_duration_and_have_one_pre_and_one_post_test(name: str) -> None:
+    found = Loader().course(COURSES / name)
+    assert all(sum(a.minutes for a in b.activities) == b.duration == 90 for b in found.blocks)
+    kinds = [q.kind.value for b in found.blocks for q in b.quizzes]
+    assert kinds.count("pretest") == 1 and kinds.count("posttest") == 1
