@@ -146,7 +146,8 @@ def test_a_negative_question_without_emphasis_warns(codes: Codes, ask: str) -> N
 
 @pytest.mark.parametrize("ask", ["Which of these should you **not** do?", "Which of these should you NOT do?",
                                  "He does not want his father told. What do you do?",
-                                 'He asks: "Will you promise not to tell?" What do you answer?'])
+                                 'He asks: "Will you promise not to tell?" What do you answer?',
+                                 'What do you answer when he says "Please do not tell my mum"?'])
 def test_an_emphasised_negative_or_a_negative_in_the_scenario_does_not_warn(codes: Codes, ask: str) -> None:
     question = single(f"A boy says an older boy hits him. {ask}", "Promise to keep it secret.",
                       "Listen to him calmly.", "Write down his words.")
