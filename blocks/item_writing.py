@@ -54,8 +54,7 @@ def check_block(block: Block, report: Report) -> None:
     """The rules that look at one block: each quiz question, and the timing of each section."""
     for quiz in block.quizzes:
         for question in quiz.questions:
-            for code, message in question_flaws(question):
-                report.warning(block.path, question.line, code, f"question #{question.id}: {message}")
+            _check_question(block, question, report)
     _check_sections(block, report)
 
 
@@ -66,22 +65,24 @@ def check_course(course: Course, report: Report) -> None:
 
 
 # -- one question ---------------------------------------------------------------------------
-def question_flaws(question: Question) -> Iterator[tuple[str, str]]:
-    """(code, what to do) for each flaw of one question."""
+def _check_question(block: Block, question: Question, report: Report) -> None:
+    def warning(code: str, message: str) -> None:
+        report.warning(block.path, question.line, code, f"question #{question.id}: {message}")
+
     options = [plain(o.html) for o in question.options]
     if _correct_much_longest(question):
-        yield "item-longest-correct", "the right option is clearly the longest, which a test-wise learner picks without reading; shorten it or give the distractors the same length and detail"
+        warning("item-longest-correct", "the right option is clearly the longest, which a test-wise learner picks without reading; shorten it or give the distractors the same length and detail")
     if any(_ALL_OF_THE_ABOVE.search(text) for text in options):
-        yield "item-all-of-the-above", '"all/none of the above" can be answered from two options alone; replace it with a real distractor'
+        warning("item-all-of-the-above", '"all/none of the above" can be answered from two options alone; replace it with a real distractor')
     if options and any(_COUNT_GIVEAWAY.search(plain(text)) for text in (question.stem_html, *question.hints)):
-        yield "item-count-giveaway", 'the stem or a hint says how many answers are right; ask "choose all that apply" instead, so each option is judged on its own'
+        warning("item-count-giveaway", 'the stem or a hint says how many answers are right; ask "choose all that apply" instead, so each option is judged on its own')
     if pair := _near_duplicates(question):
-        yield "item-duplicate-option", f"{pair[0]!r} and {pair[1]!r} say (nearly) the same; make every answer distinct"
+        warning("item-duplicate-option", f"{pair[0]!r} and {pair[1]!r} say (nearly) the same; make every answer distinct")
     for value in _gaps_wanting_tolerance(question):
         example = f"[[#{value:g}:{max(abs(value) / 10, 1):g}]]"
-        yield "item-numeric-no-tolerance", f"the answer {value:g} is framed as an estimate, a percentage or a large count but accepts only that exact number; give a tolerance such as {example} or a range [[#low..high]]"
+        warning("item-numeric-no-tolerance", f"the answer {value:g} is framed as an estimate, a percentage or a large count but accepts only that exact number; give a tolerance such as {example} or a range [[#low..high]]")
     if word := _unemphasised_negative(question.stem_html):
-        yield "item-negative-stem", f"the question asks in the negative ({word!r}), which learners misread; ask it positively, or emphasise the word (**{word.upper()}**)"
+        warning("item-negative-stem", f"the question asks in the negative ({word!r}), which learners misread; ask it positively, or emphasise the word (**{word.upper()}**)")
 
 
 def _lengths(question: Question) -> tuple[int, int] | None:
