@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from blocks import item_writing
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader, find_courses, is_course
 from blocks.model import Block, Course, Question, Report
@@ -28,6 +29,7 @@ def check_block(block: Block, report: Report) -> None:
         for question in quiz_or_survey.questions:
             _check_question(block, question, report)
     _check_links(block, report)
+    item_writing.check_block(block, report)
 
 
 def check_course(course: Course, report: Report) -> None:
@@ -40,6 +42,7 @@ def check_course(course: Course, report: Report) -> None:
         for prerequisite in block.prerequisites:
             if prerequisite not in seen:
                 report.error(block.path, 1, "unknown-prerequisite", f"prerequisite {prerequisite!r} is not a block of course {course.id!r}")
+    item_writing.check_course(course, report)
 
 
 def _ids(block: Block) -> Iterator[tuple[str, int, str]]:

@@ -24,7 +24,9 @@ def test_page_count_numbering_and_language(core_pack: Pdf) -> None:
 
 def test_bookmarks_lead_to_every_part_and_block(core_pack: Pdf) -> None:
     bookmarks = core_pack.bookmarks
-    for title in ("Credits", "How to use this pack", "Contents", "Programme options", "Safe space guidance", "Annex 4: Certificate template"):
+    # The core course has a pre-test and a post-test, so their annex comes before the certificate.
+    for title in ("Credits", "How to use this pack", "Contents", "Programme options", "Safe space guidance",
+                  "Annex 2: Pre- and post-test", "Annex 5: Certificate template"):
         assert title in bookmarks
     for block in core_blocks():
         assert block.title in bookmarks
@@ -46,6 +48,7 @@ def test_each_handout_has_a_page_of_its_own(core_pack: Pdf) -> None:
     titles = [handout.title for block in core_blocks() for handout in block.handouts]
     # Running headers are extracted last: "<part title> Trainer pack", then the footer.
     annex = [page for page in core_pack.pages if "\nAnnex 1: Handouts Trainer pack\n" in page and "photocopy one" not in page]
-    assert len(annex) == len(titles) == 6
+    # Case studies, role cards, observer checklists, checklists and glossaries: one page each.
+    assert len(annex) == len(titles) == 26
     for page, title in zip(annex, titles):
         assert page.splitlines()[1] == title

@@ -135,7 +135,7 @@ def test_the_drill_down_shows_attempts_answers_and_only_shared_reflections(app: 
     assert 'Becoming resilient to stress and trauma: <span class="state state-passed">Passed</span>' in page  # as on the grid
     assert 'The impact of stress on frontline workers: <span class="state state-completed">Completed</span>' in page
     assert "Attempt 1: 50.0%" in page and "Attempt 2: 50.0%" in page
-    assert "A. Resilient workers do not feel sad or angry after hard cases." in page  # her first answer, in words
+    assert "A. That it is low: resilient workers do not feel sad after hard cases." in page  # her first answer, in words
     assert "Shared: the breathing exercise helped." in page
     assert "Private: I miss my headaches." not in page
     assert client.get(f"/trainer/cohorts/{seeded.cohort_id}/learners/{seeded.olga}").status_code == 404  # not a member
