@@ -46,7 +46,8 @@ bench: install
 # Re-resolve every dependency to its newest release allowed by pyproject.toml; review the diff.
 # After adding a dependency to pyproject.toml, `make lock LOCK_FLAGS=` pins it and keeps the rest.
 LOCK_FLAGS ?= --upgrade
-lock: $(BIN)/.installed
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet 'uv>=0.5'
 	$(BIN)/uv pip compile --quiet $(LOCK_FLAGS) --universal --python-version 3.11 --generate-hashes \
 	    pyproject.toml requirements/build.in --extra test --extra postgres -o requirements/lock.txt

@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 PLAYER_TEMPLATES = REPO / "player" / "web" / "templates"
 PACK_TEMPLATES = REPO / "exporter" / "templates"
 # A comparison of a question's type, in Python or Jinja (markdown-it token types are another thing).
-TYPE_BRANCH = re.compile(r"QuestionType\.[A-Z]+|\b(q|question|qtype)(\.type)?(\.value)?\s*(==|!=|\bin\b|\bnot in\b)\s*[\"'(\[{A-Z]")
+TYPE_BRANCH = re.compile(r"QuestionType\.[A-Z]+|\b(q|question)\.type(\.value)?\s*(==|!=|in\b|not in\b)|\bqtype\s*(==|!=|in\b|not in\b)")
 
 
 @pytest.mark.parametrize("qtype", list(QuestionType))
