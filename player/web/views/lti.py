@@ -98,36 +98,32 @@ def launch() -> Response | tuple[str, int]:
             login = lti.take_login(write, state)  # committed now: a refused launch uses it up too
         with db.writing() as write:
             found = lti.validate_launch(write, login, request.form.get("id_token", ""), _key_for)
-            target = _begin(write, found)
+            user_id, target = _record(write, found)
     except lti.LaunchRefused as error:
         return _refused(error)
+    start_session(user_id)
+    session[LTI_FRAME] = found.frame_origin
+    if found.message_type == lti.DEEP_LINKING:
+        session[DEEP_LINK] = {"platform_id": found.platform_id, "deployment_id": found.deployment_id,
+                              "settings": found.deep_linking}
     response = redirect(target)
     response.delete_cookie(STATE_COOKIE, path=url_for("lti.launch"), secure=True, httponly=True, samesite="None", partitioned=True)
     return response
 
 
-def _begin(write: Any, found: lti.Launch) -> str:
-    """Record the launch, start the LTI session and say where to go."""
+def _record(write: Any, found: lti.Launch) -> tuple[int, str]:
+    """Record the launch (account, role, cohort, grade column); the user and where they go."""
     if found.message_type == lti.DEEP_LINKING:
         landing = land(write, found, None, None, current_lang())
         if not landing.trainer:
             raise lti.LaunchRefused("only an instructor may pick what a link opens")
-        _start(landing.user_id, found)
-        session[DEEP_LINK] = {"platform_id": found.platform_id, "deployment_id": found.deployment_id,
-                              "settings": found.deep_linking}
-        return url_for("lti.pick")
+        return landing.user_id, url_for("lti.pick")
     course = store().course(found.custom.get("course", ""))
     block = course.block(found.custom.get("block", "")) if course else None
     landing = land(write, found, course.id if course else None, block.id if block else None, current_lang())
-    _start(landing.user_id, found)
     if block is not None and course is not None:
-        return url_for("learn.block_start", course_id=course.id, block_id=block.id)
-    return url_for("catalog.course", course_id=course.id) if course else url_for("catalog.index")
-
-
-def _start(user_id: int, found: lti.Launch) -> None:
-    start_session(user_id)
-    session[LTI_FRAME] = found.frame_origin
+        return landing.user_id, url_for("learn.block_start", course_id=course.id, block_id=block.id)
+    return landing.user_id, url_for("catalog.course", course_id=course.id) if course else url_for("catalog.index")
 
 
 @bp.get("/lti/jwks.json")
