@@ -8,6 +8,7 @@ against the tool's published key set, the bearer token of a score, the score's m
 from __future__ import annotations
 
 import json
+from html import escape
 import threading
 import time
 import uuid
@@ -26,7 +27,10 @@ DEPLOYMENT = "deployment-1"
 
 
 class Platform:
-    def __init__(self) -> None:
+    """`host`: how the platform's pages are addressed (a browser test uses another site than the tool's)."""
+
+    def __init__(self, host: str = "127.0.0.1", issuer: str = ISSUER) -> None:
+        self.issuer = issuer
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = uuid.uuid4().hex
         self.tool_jwks: dict[str, Any] = {}
@@ -35,7 +39,7 @@ class Platform:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         self.lineitem = f"{self.url}/lineitems/7/lineitem?type_id=3"
 
     def close(self) -> None:
@@ -56,7 +60,7 @@ class Platform:
                  custom: dict[str, str] | None = None, message_type: str = "LtiResourceLinkRequest", **claims: Any) -> str:
         now = int(time.time())
         body: dict[str, Any] = {
-            "iss": ISSUER, "aud": CLIENT_ID, "sub": sub, "iat": now, "exp": now + 300, "nonce": nonce,
+            "iss": self.issuer, "aud": CLIENT_ID, "sub": sub, "iat": now, "exp": now + 300, "nonce": nonce,
             "name": "Lena Learner", "email": "lena@lms.example.org",
             CLAIM + "message_type": message_type, CLAIM + "version": "1.3.0", CLAIM + "deployment_id": DEPLOYMENT,
             CLAIM + "target_link_uri": "https://tool.example.org/lti/launch", CLAIM + "roles": list(roles),
@@ -99,8 +103,30 @@ def _handler(platform: Platform) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _page(self, html: str) -> None:
+            data = html.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            self._answer(200, platform.jwks) if self.path == "/jwks" else self._answer(404)
+            path, _, query = self.path.partition("?")
+            params = {k: v[0] for k, v in parse_qs(query).items()}
+            if path == "/jwks":
+                self._answer(200, platform.jwks)
+            elif path == "/course":  # the LMS's course page, the tool in an iframe
+                self._page(f'<!doctype html><title>LMS</title><h1>Social work 101</h1>'
+                           f'<iframe title="tool" width="1000" height="700" src="{escape(params["login"])}"></iframe>')
+            elif path == "/auth":  # the OIDC auth endpoint: posts the id_token to the tool, as an LMS does
+                token = platform.id_token(params["nonce"])
+                self._page(f'<!doctype html><form method="post" action="{escape(params["redirect_uri"])}">'
+                           f'<input type="hidden" name="id_token" value="{token}">'
+                           f'<input type="hidden" name="state" value="{escape(params["state"])}"></form>'
+                           "<script>document.forms[0].submit()</script>")
+            else:
+                self._answer(404)
 
         def do_POST(self) -> None:  # noqa: N802
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
