@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from player.store.keeping import Memory
     from player.web import access, auth, content, db, errors, i18n, pages, security, templating
     from player.web.config import finalise, from_environment
-    from player.web.views import account, catalog, certificates, data, learn, preview, quiz, trainer
+    from player.web.views import account, catalog, certificates, data, learn, lti, outbox, preview, quiz, trainer
 
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(config or {})
@@ -32,5 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     for blueprint in (catalog.bp, learn.bp, quiz.bp, account.bp, certificates.bp, preview.bp, trainer.bp, data.bp):
         app.register_blueprint(blueprint)
+    lti.init_app(app)
+    outbox.init_app(app)
     access.init_app(app)
     return app

@@ -10,8 +10,11 @@ from pathlib import Path
 import click
 
 from blocks.validate import validate_paths
+from player.cli.app import make_app as _app
 from player.cli.export import export
+from player.cli.lti import lti
 from player.cli.translate import translate
+from player.cli.xapi import xapi
 
 
 def _relative(path: str) -> str:
@@ -50,22 +53,6 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
             click.echo(line if diagnostic.severity == "error" else f"{line} (warning)")
         click.echo(f"checked {len(courses)} course(s), {blocks} block(s): {len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
     sys.exit(1 if report.errors else 0)
-
-
-def _app(database: str | None = None, courses: Path | None = None):  # noqa: ANN202
-    """The Flask app for commands that need one; settings errors become a clean message."""
-    from player import create_app
-    from player.web.config import ConfigError
-
-    overrides: dict[str, object] = {}
-    if database:
-        overrides["DATABASE_URL"] = database
-    if courses:
-        overrides["COURSES_DIR"] = courses
-    try:
-        return create_app(overrides)
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -135,6 +122,8 @@ def user_create(email: str, role: str, name: str, password: str, database: str |
 main.add_command(export)
 
 main.add_command(translate)
+main.add_command(lti)
+main.add_command(xapi)
 
 
 @db.command("purge")

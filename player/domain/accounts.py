@@ -29,10 +29,11 @@ class Visitor:
     email: str | None
     name: str
     role: str
+    linked: bool = False  # made by an LMS launch: signed in through the LMS, with or without an email
 
     @property
     def is_guest(self) -> bool:
-        return self.email is None
+        return self.email is None and not self.linked
 
 
 def password_too_short(password: str) -> bool:

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from player.store.models import Attendance, Cohort, Membership
+from player.store.models import Attendance, Cohort, CohortTrainer, Membership
 
 if TYPE_CHECKING:
     from player.domain.accounts import Visitor
@@ -47,12 +47,18 @@ def create_cohort(db: Session, trainer_id: int, details: CohortDetails) -> Cohor
     return cohort
 
 
+def _led_by(user_id: int) -> ColumnElement[bool]:
+    """Cohorts the user leads, or helps lead (an LMS course's other instructors)."""
+    helping = select(CohortTrainer.cohort_id).where(CohortTrainer.user_id == user_id)
+    return or_(Cohort.trainer_id == user_id, Cohort.id.in_(helping))
+
+
 def cohort_for(db: Session, cohort_id: int, user: Visitor) -> Cohort | None:
     """The cohort if this user may see it: an admin every cohort, a trainer only their own."""
-    cohort = db.get(Cohort, cohort_id)
-    if cohort is None or (user.role != "admin" and cohort.trainer_id != user.id):
-        return None
-    return cohort
+    query = select(Cohort).where(Cohort.id == cohort_id)
+    if user.role != "admin":
+        query = query.where(_led_by(user.id))
+    return db.scalars(query).first()
 
 
 def visible_cohorts(db: Session, user: Visitor) -> list[tuple[Cohort, int]]:
@@ -66,7 +72,7 @@ def visible_cohorts(db: Session, user: Visitor) -> list[tuple[Cohort, int]]:
         .order_by(Cohort.created_at.desc(), Cohort.id.desc())
     )
     if user.role != "admin":
-        query = query.where(Cohort.trainer_id == user.id)
+        query = query.where(_led_by(user.id))
     return [(cohort, n) for cohort, n in db.execute(query)]
 
 

@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Table, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from player.store.database import Base
-from player.store.models import BlockProgress, LoginSession, SurveyAnswer, User, utcnow
+from player.store.models import BlockProgress, LoginSession, LtiAccount, SurveyAnswer, User, utcnow
 
 USERS = "users"
 # Never exported: a password hash helps nobody, and a session id is a key to the account.
@@ -121,11 +121,13 @@ def purge_reflections(db: Session, before: datetime) -> int:
 
 
 def abandoned_guests(db: Session, before: datetime) -> list[int]:
-    """Guests (no email: they never signed up) created before the moment and not seen since."""
+    """Guests (no email, no LMS link: they never signed up) created before the moment and not
+    seen since."""
+    linked = exists().where(LtiAccount.user_id == User.id)
     recent_progress = exists().where(BlockProgress.user_id == User.id, BlockProgress.updated_at >= before)
     recent_session = exists().where(LoginSession.user_id == User.id, LoginSession.created_at >= before)
     return list(db.scalars(
-        select(User.id).where(User.email.is_(None), User.created_at < before, ~recent_progress, ~recent_session)
+        select(User.id).where(User.email.is_(None), User.created_at < before, ~linked, ~recent_progress, ~recent_session)
     ))
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
+from player.domain import events
 from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status
 from player.store.models import (
     Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
@@ -75,7 +76,7 @@ def _progress(dialect: str) -> Any:
             "completed_at": func.coalesce(table.completed_at, excluded.completed_at),
             "passed_at": func.coalesce(table.passed_at, excluded.passed_at),
         },
-    )
+    ).returning(BlockProgress.started_at, BlockProgress.completed_at, BlockProgress.passed_at)
 
 
 _STATEMENTS: dict[tuple[str, str], Any] = {}
@@ -135,16 +136,18 @@ class Where:
         return {"user_id": self.user_id, "course_id": self.course_id, "block_id": self.block.id}
 
 
-def _stamp(connection: Connection, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
+def _stamp(write: Session, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
     """The progress row of the block: moved on, and completion and success stamped the first
     time they are reached (SPEC 6), from the attempts as this transaction leaves them."""
+    connection = write.connection()
     viewed = frozenset(connection.execute(_VIEWED, where.params).scalars())
     status = BlockStatus(where.block, viewed, {q.id: quiz_status(q, attempts) for q in where.block.quizzes})
     now = utcnow()
-    connection.execute(_statement("progress", connection.dialect.name), {
+    stamps = connection.execute(_statement("progress", connection.dialect.name), {
         **where.params, "version": where.block.version, "last_section": last_section, "now": now,
         "completed_at": now if status.completed else None, "passed_at": now if status.passed else None,
-    })
+    }).one()
+    events.block_progressed(write, where.user_id, where.course_id, status, *(stamp == now for stamp in stamps))
     return status
 
 
@@ -158,7 +161,7 @@ def mark_viewed(write: Session, where: Where, section_id: str, position: str) ->
     if section_id:
         connection.execute(_statement("view", dialect), {**where.params, "section_id": section_id, "now": utcnow()})
     attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
-    _stamp(connection, where, attempts, position)
+    _stamp(write, where, attempts, position)
 
 
 # -- quizzes -------------------------------------------------------------------------------
@@ -206,14 +209,15 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     attempt, latest = _open_attempt(connection, where, status)
     _append_answers(connection, attempt.id, given, latest)
     if not given.submit:
-        _stamp(connection, where, attempts if status.open_attempt else [*attempts, attempt])
+        _stamp(write, where, attempts if status.open_attempt else [*attempts, attempt])
         return Recorded(Outcome.SAVED, attempt.number)
     scores = {**{qid: answer.score for qid, answer in latest.items()}, **given.scores}
     percent = round(quiz_percent(given.quiz, scores), 2)
     done = attempt._replace(submitted_at=utcnow(), percent=percent, passed=passed(given.quiz, percent))
     connection.execute(_SUBMIT, {"attempt_id": done.id, "now": done.submitted_at, "percent": percent, "passed": done.passed})
+    events.attempt_submitted(write, where.user_id, where.course_id, where.block, given.quiz, done, scores)
     others = [a for a in attempts if a.id != done.id]
-    return Recorded(Outcome.SUBMITTED, done.number, _stamp(connection, where, [*others, done]))
+    return Recorded(Outcome.SUBMITTED, done.number, _stamp(write, where, [*others, done]))
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,12 @@ FORM_TOKENS = Region(
     "form-tokens", ("secret",), 10_000, False,
     "the signed form token of a session's secret, about 150 bytes",
 )
-REGIONS = (TRANSLATED_BLOCKS, STEP_PAGES, QUIZZES, ANSWER_FIELDS, VISITOR_LINKS, SESSION_COOKIES, FORM_TOKENS)
+PLATFORM_KEYS = Region(
+    "platform-keys", ("url",), 64, False,
+    "an LMS's public key set, by its JWKS address: refetched after five minutes or when a launch"
+    " names a key it lacks, so a launch rarely waits on the LMS and a rotated key is found",
+)
+REGIONS = (TRANSLATED_BLOCKS, STEP_PAGES, QUIZZES, ANSWER_FIELDS, VISITOR_LINKS, SESSION_COOKIES, FORM_TOKENS, PLATFORM_KEYS)
 
 
 class Recent:

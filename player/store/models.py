@@ -205,3 +205,131 @@ class Certificate(Base):
     title: Mapped[str] = mapped_column(Text)
     hours: Mapped[float] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# -- LTI 1.3 and xAPI (docs/lti-xapi.md) ------------------------------------------------------
+OUTBOX_STATES = ("pending", "sent", "failed")
+
+
+class LtiPlatform(Base):
+    """An LMS registered to launch the player as an LTI 1.3 tool (`coursepack lti add-platform`)."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(200))
+    auth_login_url: Mapped[str] = mapped_column(String(1000))
+    auth_token_url: Mapped[str] = mapped_column(String(1000))
+    jwks_url: Mapped[str] = mapped_column(String(1000))
+    deployment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    frame_origin: Mapped[str] = mapped_column(String(500))  # the LMS's web origin, allowed to frame its launches
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiKey(Base):
+    """The tool's own signing keys (deep linking responses, grade service tokens), published at
+    /lti/jwks.json; made by the CLI when the first platform is added."""
+
+    __tablename__ = "lti_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_key: Mapped[str] = mapped_column(Text)  # PEM
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LtiLogin(Base):
+    """An OIDC login on its way to the launch: its state and nonce, used once."""
+
+    __tablename__ = "lti_logins"
+
+    state: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LtiAccount(Base):
+    """The LMS user (platform and `sub`) an account was made for at their first launch."""
+
+    __tablename__ = "lti_accounts"
+    __table_args__ = (UniqueConstraint("platform_id", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(255))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+
+
+class LtiContext(Base):
+    """An LMS course (context) mapped to the cohort of its learners in one of our courses."""
+
+    __tablename__ = "lti_contexts"
+    __table_args__ = (UniqueConstraint("platform_id", "context_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    course_id: Mapped[str] = mapped_column(String(100))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+
+
+class CohortTrainer(Base):
+    """A trainer of a cohort besides the one who leads it: the other instructors of an LMS course."""
+
+    __tablename__ = "cohort_trainers"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class LtiGradeTarget(Base):
+    """Where a learner's score for a block goes: the line item of the LMS link they launched."""
+
+    __tablename__ = "lti_grade_targets"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "block_id", "lineitem"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    lineitem: Mapped[str] = mapped_column(String(1000))
+
+
+class XapiAgent(Base):
+    """The pseudonym a learner has in xAPI statements (an account name), random and kept."""
+
+    __tablename__ = "xapi_agents"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class OutboxMessage(Base):
+    """A message to another system (an xAPI statement, an LTI score), written in the transaction
+    of the event it reports and sent later by `coursepack xapi send` / `coursepack lti send`.
+
+    Its id is fixed when it is written (an xAPI statement's id), so sending it again after a lost
+    answer never makes a second copy.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "channel", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))  # player.domain.outbox.CHANNELS
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    platform_id: Mapped[int | None] = mapped_column(ForeignKey("lti_platforms.id", ondelete="CASCADE"))
+    target: Mapped[str] = mapped_column(String(1000), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # OUTBOX_STATES
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, select
 from player.domain.accounts import Visitor, normalise_email
 from player.store.database import Read
 from player.store.keeping import SESSION_COOKIES
-from player.store.models import LoginSession, User
+from player.store.models import LoginSession, LtiAccount, User
 from player.web import db
 from player.web.pages import memory
 
@@ -31,8 +31,14 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 # Every page asks, so it is a db.Read: ORM loading or SQLAlchemy's execution would cost more than the query.
-_VISITOR = Read(select(User.id, User.email, User.name, User.role).join(LoginSession, LoginSession.user_id == User.id).where(
-    LoginSession.id == bindparam("sid")))
+_VISITOR = Read(
+    select(User.id, User.email, User.name, User.role, LtiAccount.id.is_not(None))
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .outerjoin(LtiAccount, LtiAccount.user_id == User.id)
+    .where(LoginSession.id == bindparam("sid")))
+
+# The session key of a session an LTI launch started: the LMS origin allowed to frame its pages.
+LTI_FRAME = "lti_frame"
 
 
 _UNKNOWN = object()  # not looked up yet in this request (None is a visitor without a session)
@@ -143,6 +149,18 @@ class CookieSessions(SecureCookieSessionInterface):
         if keys != self._keys:
             self._serializer, self._keys = super().get_signing_serializer(app), keys
         return self._serializer
+
+    # A session an LTI launch started lives in the LMS's iframe, a cross-site context where
+    # browsers send only SameSite=None cookies, which must be Secure (and Partitioned, for
+    # browsers that keep third-party cookies apart). Every other session stays SameSite=Lax.
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        return "None" if session.get(LTI_FRAME) else super().get_cookie_samesite(app)
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(session.get(LTI_FRAME)) or super().get_cookie_secure(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        return bool(session.get(LTI_FRAME)) or super().get_cookie_partitioned(app)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         serializer = self.get_signing_serializer(app)

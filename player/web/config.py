@@ -6,6 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+from player.domain.events import Listeners
+from player.domain.xapi import XapiSettings
+
 DEV_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
 
 
@@ -35,6 +38,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT": "10 per 5 minutes",
+        # xAPI (docs/lti-xapi.md): statements go to an LRS only when an endpoint is set.
+        "XAPI_ENDPOINT": env.get("COURSEPACK_XAPI_ENDPOINT", ""),
+        "XAPI_KEY": env.get("COURSEPACK_XAPI_KEY", ""),
+        "XAPI_SECRET": env.get("COURSEPACK_XAPI_SECRET", ""),
+        "XAPI_ACTOR": env.get("COURSEPACK_XAPI_ACTOR", "account"),
     }
 
 
@@ -45,3 +53,16 @@ def finalise(config: dict[str, Any]) -> None:
     development = config.get("DEVELOPMENT", False)
     if not development and config["SECRET_KEY"] == DEV_SECRET:
         raise ConfigError("SECRET_KEY is the development placeholder; set a real secret outside development")
+    config["EVENTS"] = Listeners(xapi=xapi_settings(config))
+
+
+def xapi_settings(config: dict[str, Any]) -> XapiSettings | None:
+    """The LRS settings, or None when no endpoint is set; a half-made setting is an error."""
+    if not config.get("XAPI_ENDPOINT"):
+        return None
+    try:
+        return XapiSettings(endpoint=config["XAPI_ENDPOINT"], key=config.get("XAPI_KEY", ""),
+                            secret=config.get("XAPI_SECRET", ""), home=config.get("PUBLIC_URL", ""),
+                            actor=config.get("XAPI_ACTOR", "account"))
+    except ValueError as error:
+        raise ConfigError(str(error)) from error

@@ -13,6 +13,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from player.domain import events
 from player.store import database
 from player.store.database import Reader
 
@@ -43,8 +44,10 @@ def reader() -> Reader:
 
 @contextmanager
 def writing() -> Iterator[Session]:
-    """A write transaction on the app's database (see `player.store.database.writing`)."""
+    """A write transaction on the app's database (see `player.store.database.writing`), carrying
+    the deployment's listeners to what it records (`player.domain.events`)."""
     with database.writing(engine()) as write:
+        write.info[events.SETTINGS] = current_app.config["EVENTS"]
         yield write
 
 

@@ -15,17 +15,23 @@ from player.web.pages import memory
 
 csrf = CSRFProtect()
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+
+def content_security_policy(frame_ancestors: str = "'none'", form_action: str = "'self'") -> str:
+    """The player's CSP; an LTI session's pages may be framed by its LMS (player.web.views.lti)."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        f"form-action {form_action}",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+CSP = content_security_policy()
 HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -82,6 +88,8 @@ class SecurityHeaders:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             present = {name.lower(): value for name, value in headers}
+            if "frame-ancestors" in present.get("content-security-policy", ""):
+                present.setdefault("x-frame-options", "")  # the response's own CSP (an LTI session's) rules framing
             headers += [h for h, name in zip(self.headers, self._names) if name not in present]
             if "cache-control" not in present and present.get("content-type", "").startswith("text/html"):
                 headers.append(("Cache-Control", "no-store"))
@@ -90,12 +98,18 @@ class SecurityHeaders:
         return self.wsgi_app(environ, start)
 
 
+# The only requests without the form token: an LMS's cross-site POSTs of an LTI login and launch,
+# which carry no session of ours. A launch is checked by its id_token instead: signed by the
+# platform, for our client id, with the nonce of a login this browser started (state cookie).
+CSRF_EXEMPT = frozenset({"lti.login", "lti.launch"})
+
+
 def _check_form_token() -> None:
     """Every request that can change something must carry the session's form token. Flask-WTF's
-    own hook looks up the view's exemptions on every request before it looks at the method; the
-    player exempts nothing, so the method is all there is to look at (WTF_CSRF_CHECK_DEFAULT is
+    own hook looks up the view's exemptions on every request before it looks at the method; here
+    the method comes first and the few exempt endpoints are one set (WTF_CSRF_CHECK_DEFAULT is
     off, and this hook calls Flask-WTF's check the documented way)."""
-    if request.method in current_app.config["WTF_CSRF_METHODS"] and not _is_kept_token():
+    if request.method in current_app.config["WTF_CSRF_METHODS"] and request.endpoint not in CSRF_EXEMPT and not _is_kept_token():
         csrf.protect()
 
 

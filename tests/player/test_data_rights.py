@@ -20,8 +20,8 @@ from sqlalchemy import Table, func, or_, select
 from player.cli import main
 from player.store.database import Base
 from player.store.models import (
-    Answer, Attempt, Attendance, BlockProgress, Certificate, Cohort, Membership, SectionView, Submission,
-    SurveyAnswer, User, utcnow,
+    Answer, Attempt, Attendance, BlockProgress, Certificate, Cohort, CohortTrainer, LtiAccount, LtiGradeTarget,
+    LtiPlatform, Membership, OutboxMessage, SectionView, Submission, SurveyAnswer, User, XapiAgent, utcnow,
 )
 from player.web import db
 from tests.conftest import post
@@ -45,8 +45,28 @@ def _everything(write: Any, user_id: int, cohort_id: int, name: str, words: str)
     ])
     attempt = Attempt(**where, quiz_id="check", number=1, seed=1, percent=50.0, passed=False, submitted_at=utcnow())
     write.add(attempt)
+    _integrations(write, user_id, cohort_id, name, words)
     write.flush()
     write.add(Answer(attempt_id=attempt.id, question_id="q-grounding", response={"gaps": [words]}, points=0.0, max_points=1))
+
+
+def _integrations(write: Any, user_id: int, cohort_id: int, name: str, words: str) -> None:
+    """Their LMS link and grade column, xAPI pseudonym and a queued statement (docs/lti-xapi.md)."""
+    platform = write.scalars(select(LtiPlatform)).first()
+    if platform is None:
+        platform = LtiPlatform(name="LMS", issuer="https://lms.example.org", client_id="c", auth_login_url="https://lms.example.org/auth",
+                               auth_token_url="https://lms.example.org/token", jwks_url="https://lms.example.org/jwks",
+                               deployment_ids=["d"], frame_origin="https://lms.example.org")
+        write.add(platform)
+        write.flush()
+    write.add_all([
+        LtiAccount(platform_id=platform.id, subject=f"sub-{user_id}", user_id=user_id),
+        LtiGradeTarget(user_id=user_id, platform_id=platform.id, course_id="resilience", block_id="r1-resilience-to-stress",
+                       lineitem="https://lms.example.org/lineitems/1"),
+        CohortTrainer(cohort_id=cohort_id, user_id=user_id),
+        XapiAgent(user_id=user_id, name=f"agent-{user_id}"),
+        OutboxMessage(id=f"statement-{user_id}", channel="xapi", user_id=user_id, payload={"result": {"response": f"{words} {name}"}}),
+    ])
 
 
 def _two_learners(app: Flask) -> tuple[int, int, int]:
@@ -107,7 +127,9 @@ def test_the_seed_reaches_every_table_that_can_hold_a_learner(app: Flask) -> Non
     """So the deletion test below covers every table; a new table must be seeded above."""
     zebulon, _other, _trainer = _two_learners(app)
     sign_in_as(app, app.test_client(), zebulon)  # a login session row
-    without_learner_rows = {"users", "cohorts"}  # the user row itself; cohorts refer to trainers
+    # the user row itself; cohorts refer to trainers; LMS registrations, logins, contexts and the
+    # tool's keys are nobody's
+    without_learner_rows = {"users", "cohorts", "lti_platforms", "lti_logins", "lti_contexts", "lti_keys"}
     expected = {t.name for t in Base.metadata.sorted_tables} - without_learner_rows
     assert _tables_holding(app, zebulon) == expected
 

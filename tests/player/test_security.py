@@ -26,7 +26,7 @@ PASSWORD = "a long enough password"
 SAMPLE_ARGS = {"course_id": "core-blocks", "block_id": "a-cultural-sensitivity", "step_id": "evaluation",
                "quiz_id": "check", "survey_id": "evaluation", "number": 1, "code": "nope",
                "handout_id": "h1", "filename": "x.png", "cohort_id": 1, "user_id": 1, "report": "grid",
-               "breakdown": "blocks"}
+               "breakdown": "blocks", "channel": "xapi"}
 
 
 def _urls(app: Flask, method: str) -> list[tuple[str, str]]:
