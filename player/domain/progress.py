@@ -269,3 +269,14 @@ _ANSWER_COLUMNS = (Answer.attempt_id, Answer.question_id, Answer.response, Answe
 _ANSWERS = select(*_ANSWER_COLUMNS).where(Answer.attempt_id.in_(bindparam("ids", expanding=True))).order_by(Answer.id)
 _OPEN_ANSWERS = Read(select(*_ANSWER_COLUMNS).join(Attempt, Attempt.id == Answer.attempt_id).where(
     _in_course(Attempt), Attempt.submitted_at.is_(None)).order_by(Answer.id), AnswerRow)
+
+
+def final_test_taken(db: Session, user_id: int, course: Course) -> bool:
+    """Whether the learner has submitted a post-test of the course: until then a pre-test's
+    answers and explanations stay hidden, so that the post-test measures what was learnt."""
+    finals = [(block.id, quiz.id) for block in course.blocks for quiz in block.quizzes if quiz.kind == QuizKind.POSTTEST]
+    if not finals:
+        return True
+    found = select(Attempt.block_id, Attempt.quiz_id).where(
+        Attempt.user_id == user_id, Attempt.course_id == course.id, Attempt.submitted_at.is_not(None))
+    return any(tuple(row) in finals for row in db.execute(found))

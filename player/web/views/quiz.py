@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from blocks.model import Block, Quiz
+from blocks.model import Block, Quiz, QuizKind
 from blocks.scoring import InvalidResponse
-from player.domain.progress import block_status, latest_answers
+from player.domain.progress import block_status, final_test_taken, latest_answers
 from player.domain.recording import Outcome, QuizAnswers, Where, record_quiz
 from player.store.models import Attempt
 from player.web import db
@@ -74,7 +74,8 @@ def result(course_id: str, block_id: str, step_id: str, quiz_id: str, number: in
     if attempt is None or attempt.submitted_at is None:
         abort(404)
     status = block_status(db.session(), user_id, course.id, block).quizzes[quiz.id]
+    held_back = quiz.kind == QuizKind.PRETEST and not final_test_taken(db.session(), user_id, course)
     return render_template(
         "result.html", course=course, block=block, step_id=step_id, quiz=quiz, attempt=attempt,
-        answers=latest_answers(attempt), status=status,
+        answers=latest_answers(attempt), status=status, held_back=held_back,
     )
