@@ -114,7 +114,7 @@ def test_a_learner_gets_403_on_every_trainer_page_and_a_trainer_on_the_overview(
     seeded = seed(app)
     sign_in_as(app, client, seeded.ana)
     values = {"cohort_id": seeded.cohort_id, "user_id": seeded.ana, "report": "grid", "breakdown": "blocks",
-              "course_id": "resilience", "block_id": R1}
+              "course_id": "resilience", "block_id": R1, "channel": "xapi"}
     endpoints = _trainer_endpoints(app)
     assert len(endpoints) >= 12
     for endpoint, rule, methods in endpoints:
