@@ -93,5 +93,5 @@ def test_blocks_print_in_the_order_asked(tmp_path: Path, fake_render: list[str])
 
 def test_help_documents_every_option() -> None:
     result = run("--help")
-    for option in ("--block", "--lang", "--participant", "--output", "--allow-incomplete", "COURSEPACK_COURSES", "COURSEPACK_CACHE"):
+    for option in ("--block", "--lang", "--participant", "--output", "--allow-incomplete", "--country", "COURSEPACK_COURSES", "COURSEPACK_CACHE"):
         assert option in result.output

@@ -44,23 +44,26 @@ ENGLISH_LABELS = (
     "Preparation", "Safe space guidance", "Ground rules", "becomes distressed", "discloses harm", "Referral list",
     "Annex", "Handout", "Attendance sheet", "Evaluation", "Certificate", "CERTIFICATE", "Knowledge check",
     "ACTIVITY", "Discussion points", "Overview", "Duration", "Credits", "Translation coverage", "March",
+    "Country note", "check locally", "Last checked",
 )
 EXPECTED = {
     "mk": ("ПАКЕТ ЗА ОБУЧУВАЧОТ", "Агенда", "Клуч со одговори", "БЕЛЕШКИ ЗА ФАСИЛИТАТОРОТ", "Насоки за безбеден простор",
            "Ако учесник се вознемири", "Откривање: ако некој ви каже за штета", "Листа на служби за упатување",
-           "Прилог 3: Листа на присуство", "СЕРТИФИКАТ ЗА ЗАВРШЕНА ОБУКА", "Страница 2 од {pages}", "14 март 2026\u202fг.",
+           "Прилог 2: Белешка за земјата", "Белешка за земјата: Северна Македонија", "проверете локално",
+           "Прилог 4: Листа на присуство", "СЕРТИФИКАТ ЗА ЗАВРШЕНА ОБУКА", "Страница 2 од {pages}", "14 март 2026\u202fг.",
            "Воопшто не се согласувам", "во парови", ", стр. "),
     "uk": ("ПАКЕТ ДЛЯ ТРЕНЕРА", "План заняття", "Ключ відповідей", "НОТАТКИ ДЛЯ ФАСИЛІТАТОРА",
            "Настанови щодо безпечного простору", "Якщо учасник переживає дистрес",
            "Розкриття: якщо хтось розповідає про шкоду", "Перелік служб для перенаправлення",
-           "Додаток 3: Лист присутності", "СЕРТИФІКАТ ПРО НАВЧАННЯ", "Сторінка 2 з {pages}", "14 березня 2026\u202fр.",
+           "Додаток 2: Довідка про країну", "Довідка про країну: Україна", "перевірте на місці",
+           "Додаток 4: Лист присутності", "СЕРТИФІКАТ ПРО НАВЧАННЯ", "Сторінка 2 з {pages}", "14 березня 2026\u202fр.",
            "Зовсім не погоджуюся", "у парах", ", с. "),
 }
 
 
 @pytest.fixture(scope="module")
 def translated_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
-    """The sample course's trainer pack in Macedonian and in Ukrainian."""
+    """The sample course's trainer pack in Macedonian and in Ukrainian, each with its country's note."""
     cache = PackCache(tmp_path_factory.mktemp("i18n"))
     return {lang: Pdf(build_pack(PackRequest(SAMPLE, lang=lang, issued=ISSUED), cache=cache).path.read_bytes())
             for lang in LANGUAGES}
