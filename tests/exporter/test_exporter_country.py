@@ -9,10 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import exporter.pack
 from exporter.cache import PackCache
 from exporter.pack import ExportError, PackRequest, build_pack, prepare
-from exporter.pdf import Rendered
 from player.cli import main
 from tests.exporter.helpers import ENGLISH, ISSUED, REPO, UKRAINIAN, Pdf, write_course
 
@@ -21,18 +19,6 @@ def course_with_notes(root: Path, blocks: list[dict[str, str]]) -> Path:
     """A one-course courses folder with the bundled country notes beside the course."""
     shutil.copytree(REPO / "courses" / "countries", root / "courses" / "countries")
     return write_course(root / "courses", blocks)
-
-
-@pytest.fixture
-def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    rendered: list[str] = []
-
-    def render(html: str, roots: tuple[Path, ...], base: Path) -> Rendered:
-        rendered.append(html)
-        return Rendered(b"%PDF-1.7 fake", 3, 0.1)
-
-    monkeypatch.setattr(exporter.pack, "render_pdf", render)
-    return rendered
 
 
 def test_a_pack_with_country_prints_the_note_in_its_annex(tmp_path: Path) -> None:
