@@ -34,6 +34,7 @@ FRONT_MATTER = "front-matter"
 INTRODUCTION = "introduction"
 TRANSLATABLE_FIELDS = ("title", "summary", "content_note", "attribution")
 TRANSLATABLE_LISTS = ("audience", "materials")
+VERIFY = "[verify]"  # marks a fact of a country note to check locally (blocks.country); kept in translation
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,8 @@ def unit_problem(source: str, translated: str) -> str | None:
             return f"numeric gap [[{original}]] must stay exactly as in the source"
     if "->" in source and "->" not in translated:
         return "a match item keeps its '->' between term and match"
+    if source.count(VERIFY) != translated.count(VERIFY):
+        return f"the source has {source.count(VERIFY)} {VERIFY} mark(s), the translation {translated.count(VERIFY)}; keep each one as it is"
     return None
 
 

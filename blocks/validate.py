@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from blocks import item_writing
+from blocks.country import COUNTRIES, NOTE_FILE, check_notes, notes_folder, read_note
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader, find_courses, is_course
 from blocks.model import Block, Course, Question, Report
@@ -117,7 +118,10 @@ def _inside(target: Path, folder: Path) -> bool:
 
 
 def validate_paths(paths: Iterable[Path]) -> tuple[list[Course], Report, int]:
-    """Load and check courses or single blocks: the courses, the report, and how many blocks were read."""
+    """Load and check courses or single blocks: the courses, the report, and how many blocks were read.
+
+    A courses folder's country notes (`countries/`, see `blocks.country`) are checked with it.
+    """
     loader = Loader()
     courses: list[Course] = []
     for path in paths:
@@ -128,6 +132,12 @@ def validate_paths(paths: Iterable[Path]) -> tuple[list[Course], Report, int]:
                 if course := loader.course(folder):
                     check_course(course, loader.report)
                     courses.append(course)
+            if not is_course(path):
+                check_notes(notes_folder(path), loader.report)
+        elif path.is_dir() and path.name == COUNTRIES:
+            check_notes(path, loader.report)
+        elif path.name == NOTE_FILE and path.parent.parent.name == COUNTRIES:
+            read_note(path, loader.report)
         else:
             loader.block(path)
     for block in loader.blocks:

@@ -1,7 +1,7 @@
 """Rendered packs, kept under a hash of everything that goes into them.
 
 The key covers the course's files (course.yaml and every file of every block folder it
-lists), the exporter's templates, assets and compiled catalogues, the code of `blocks` and
+lists), the country notes beside the course (`countries/`), the exporter's templates, assets and compiled catalogues, the code of `blocks` and
 `exporter`, the versions of coursepack, WeasyPrint and Babel (its locale data writes the dates),
 and the export's options, its date included. Reading those bytes
 takes milliseconds, rendering takes seconds: an unchanged pack comes back at once.
@@ -23,6 +23,7 @@ import yaml
 
 import blocks
 import exporter
+from blocks.country import notes_folder
 
 CODE = (Path(blocks.__file__).parent, Path(exporter.__file__).parent)
 DISTRIBUTIONS = ("coursepack", "weasyprint", "pydyf", "babel")
@@ -78,6 +79,9 @@ def _inputs(course: Path) -> Iterator[tuple[str, Path]]:
     for index, folder in enumerate(_block_folders(course)):
         for path in _files(folder):
             yield f"block{index}/{path.relative_to(folder)}", path
+    countries = notes_folder(course.parent)  # any pack may print a note: every note is an input
+    for path in _files(countries) if countries.is_dir() else ():
+        yield f"countries/{path.relative_to(countries)}", path
     for root in CODE:
         for path in _files(root):
             if path.suffix in (".py", ".j2", ".css", ".mo"):

@@ -22,13 +22,14 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from blocks.country import CountryNote
 from blocks.model import (
     Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question, Quiz, QuizKind, Survey,
 )
 from blocks.qtypes import display_order, kind
 from blocks.scoring import answer_key
 from blocks.wording import N_
-from exporter import agenda, i18n
+from exporter import agenda, country, i18n
 from exporter.i18n import ENGLISH
 
 ASSETS = Path(__file__).parent / "assets"
@@ -49,6 +50,7 @@ class PackPage:
     participant: bool
     issued: date
     lang: str
+    country: CountryNote | None = None
 
     @property
     def title(self) -> str:
@@ -101,9 +103,10 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date) -> str:
-    """The whole pack as one HTML document, ready for WeasyPrint."""
-    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks))
+def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date,
+              country: CountryNote | None = None) -> str:
+    """The whole pack as one HTML document, ready for WeasyPrint; `country` adds its note to the annex."""
+    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks), country)
     texts = i18n.translations(page.lang)
     return environment(page.lang).get_template("pack.html.j2").render(
         page=page, stylesheets=stylesheet_urls(), label_styles=label_styles(texts),
@@ -142,6 +145,7 @@ def environment(lang: str = "en") -> Environment:
         scale=partial(i18n.scale_labels, texts=texts), evaluation=partial(i18n.translated_survey, texts=texts),
         materials=partial(materials, texts=texts), discussion_points=partial(discussion_points, texts=texts),
         break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
+        verify_mark=partial(country.verify_mark, texts), note_html=partial(country.note_html, texts=texts),
     )
     for node_type in (Content, Facilitator, Handout, Activity, Quiz, Survey):
         env.tests[node_type.__name__.lower()] = lambda node, node_type=node_type: isinstance(node, node_type)
@@ -284,6 +288,8 @@ def annexes(page: PackPage, texts: NullTranslations = ENGLISH) -> list[tuple[str
     """The annexes this pack has, numbered in order: (id, title)."""
     _ = texts.gettext
     parts = [("annex-handouts", _("Handouts"))] if page.handouts else []
+    # Translators: the annex with the national bodies, rules and numbers of the pack's country.
+    parts += [("annex-country", _("Country note"))] if page.country else []
     parts += [("annex-tests", _("Pre- and post-test"))] if page.tests else []
     parts += [("annex-evaluation", _("Evaluation form")), ("annex-attendance", _("Attendance sheet")),
               ("annex-certificate", _("Certificate template"))]

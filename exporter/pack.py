@@ -37,12 +37,13 @@ from pathlib import Path
 
 from blocks.build import translated_block
 from blocks.catalogues import catalogue_path
+from blocks.country import CountryNote, NoteNotFound, country_for, find_note, notes_folder, read_note
 from blocks.l10n import Translation
 from blocks.load import CourseNotFound, find_course as locate_course, is_course
 from blocks.model import Block, Course, Report
 from blocks.validate import validate_paths
 from exporter.cache import PackCache, pack_key
-from exporter.html import pack_html
+from exporter.html import pack_html, pack_language
 from exporter.pdf import ExportError, Rendered, render_pdf
 
 Progress = Callable[[str], None]
@@ -63,7 +64,7 @@ class ValidationFailed(ExportError):
 
 @dataclass(frozen=True)
 class PackRequest:
-    """One pack to export: which course, which blocks, which language, for whom."""
+    """One pack to export: which course, which blocks, which language, for whom, for which country."""
 
     course: Path
     blocks: tuple[str, ...] = ()
@@ -71,6 +72,7 @@ class PackRequest:
     participant: bool = False
     allow_incomplete: bool = False
     issued: date = field(default_factory=date.today)
+    country: str | None = None  # a country code, "none", or None for the language's country
 
     @property
     def label(self) -> str:
@@ -130,10 +132,10 @@ def build_packs(requests: Sequence[PackRequest], *, cache: PackCache | None = No
 
 
 def export_pack(course: Course | Path, *, blocks: Sequence[str] | None = None, lang: str | None = None,
-                participant: bool = False, allow_incomplete: bool = False) -> bytes:
+                participant: bool = False, allow_incomplete: bool = False, country: str | None = None) -> bytes:
     """The player's entry point: the pack's PDF bytes (rendered, or from the cache)."""
     folder = course.path if isinstance(course, Course) else Path(course)
-    request = PackRequest(folder, tuple(blocks or ()), lang, participant, allow_incomplete)
+    request = PackRequest(folder, tuple(blocks or ()), lang, participant, allow_incomplete, country=country)
     return build_pack(request).path.read_bytes()
 
 
@@ -142,8 +144,32 @@ def prepare(request: PackRequest) -> Prepared:
     course = load_valid_course(request.course)
     chosen = select_blocks(course, request.blocks, request.lang, participant=request.participant,
                            allow_incomplete=request.allow_incomplete)
-    html = pack_html(course, chosen, participant=request.participant, issued=request.issued)
+    note = country_note(course.path, request.country, pack_language(chosen))
+    html = pack_html(course, chosen, participant=request.participant, issued=request.issued, country=note)
     return Prepared(html, (course.path, *(block.folder for block in chosen)), course.path)
+
+
+def country_note(course: Path, country: str | None, lang: str) -> CountryNote | None:
+    """The note a pack of `course` prints in its language `lang` (`blocks.country` says which).
+
+    A country asked for and missing, or a note with errors, is refused; a language's country
+    without a note in this courses folder just leaves the note out.
+    """
+    code = country_for(country, lang)
+    if code is None:
+        return None
+    try:
+        path = find_note(notes_folder(course.parent), code)
+    except NoteNotFound as exc:
+        if country:
+            raise ExportError(str(exc)) from None
+        return None
+    report = Report()
+    note = read_note(path, report, lang)
+    if report.errors or note is None:
+        problems = "\n".join(str(diagnostic) for diagnostic in report.sorted())
+        raise ExportError(f"the country note {path} has errors; mend them and export again:\n{problems}")
+    return note
 
 
 def load_valid_course(folder: Path) -> Course:

@@ -111,7 +111,7 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_wheel_carries_the_compiled_catalogues(installed_wheel: Path) -> None:
-    for package, languages in (("player", ("en", "mk", "uk")), ("exporter", ("mk", "uk"))):
+    for package, languages in (("player", ("en", "mk", "uk", "bg")), ("exporter", ("mk", "uk", "bg"))):
         for lang in languages:
             assert (installed_wheel / package / "translations" / lang / "LC_MESSAGES" / "messages.mo").is_file(), (package, lang)
 

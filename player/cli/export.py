@@ -23,7 +23,8 @@ def export() -> None:
 @click.option("--participant", is_flag=True, help="The participant pack: no facilitator notes, answer keys, option feedback or explanations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: COURSE-pack.pdf, or COURSE-participant-pack.pdf).")
 @click.option("--allow-incomplete", is_flag=True, help="Export a language whose translation is incomplete, with a coverage page. Translations are not printed yet, so every pack is complete today.")
-def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participant: bool, output: Path | None, allow_incomplete: bool) -> None:
+@click.option("--country", metavar="CODE", help="Print the country note of CODE (mk, ua, bg: a folder of countries/ beside the courses) in the annex; 'none' for no note. Default: the country of the pack's language (mk: mk, uk: ua, bg: bg), when it has a note.")
+def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participant: bool, output: Path | None, allow_incomplete: bool, country: str | None) -> None:
     """Export the trainer pack (or participant pack) of COURSE as PDF.
 
     COURSE is a course id under the courses directory ($COURSEPACK_COURSES, default ./courses)
@@ -33,7 +34,7 @@ def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participa
     """
     try:
         folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
-        requests = [PackRequest(folder, blocks, lang, participant, allow_incomplete) for lang in (dict.fromkeys(langs) or (None,))]
+        requests = [PackRequest(folder, blocks, lang, participant, allow_incomplete, country=country) for lang in (dict.fromkeys(langs) or (None,))]
         results = build_packs(requests, progress=lambda line: click.echo(line, err=True))
     except ValidationFailed as exc:
         for diagnostic in exc.report.sorted():

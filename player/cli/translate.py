@@ -11,16 +11,24 @@ from pathlib import Path
 
 import click
 
-from blocks import catalogues, l10n, xliff
+from blocks import catalogues, country, l10n, xliff
 from blocks.load import CourseNotFound, find_course, units_of_course
-from blocks.model import Block, Course
+from blocks.model import Block, Course, Report
 from blocks.validate import validate_paths
+
+Owner = Course | Block | country.NoteCatalogue  # what has catalogues: a course's texts, a block, a country note
+# What to translate: each owner, its units, and the languages to work on.
+Work = list[tuple[Owner, list[l10n.Unit], list[str]]]
+
+
+def _courses() -> Path:
+    return Path(os.environ.get("COURSEPACK_COURSES", "courses"))
 
 
 def _course(name: str) -> Course:
     """The course named on the command line, refused with its report when it has errors."""
     try:
-        folder = find_course(name, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
+        folder = find_course(name, _courses())
     except CourseNotFound as exc:
         raise click.ClickException(str(exc)) from None
     courses, report, _ = validate_paths([folder])
@@ -49,15 +57,48 @@ def _units(owner: Course | Block) -> list[l10n.Unit]:
     return l10n.extract_units(owner.path.read_text(encoding="utf-8"), owner.path)
 
 
-def _status(owner: Course | Block, lang: str) -> catalogues.Status:
+def _status(owner: Owner, units: list[l10n.Unit], lang: str) -> catalogues.Status:
     """A catalogue's counts, the course's own texts named as such."""
-    found = catalogues.catalogue_status(owner, _units(owner), lang)
+    found = catalogues.catalogue_status(owner, units, lang)
     return replace(found, block_id=f"{owner.id} (course)") if isinstance(owner, Course) else found
+
+
+def _notes(name: str) -> list[country.NoteCatalogue] | None:
+    """The country notes when NAME is `countries` (under the courses directory) or a countries
+    folder; refused with the report when one has errors. None when NAME means a course."""
+    folder = Path(name) if Path(name).name == country.COUNTRIES and Path(name).is_dir() else None
+    if folder is None and name == country.COUNTRIES:
+        folder = country.notes_folder(_courses())
+    if folder is None:
+        return None
+    report = Report()
+    country.check_notes(folder, report)
+    if report.errors:
+        for diagnostic in report.sorted():
+            click.echo(str(diagnostic), err=True)
+        raise click.ClickException(f"{folder} has country notes with errors; fix them before translating")
+    return [note for code in country.available(folder) if (note := country.catalogue_view(folder / code / country.NOTE_FILE, report))]
+
+
+def _work(name: str, lang: str | None) -> Work:
+    """The course's texts and each block of a course, or each country note, with its units and
+    the languages to work on: a note's are those its front matter lists, a block's its course's."""
+    notes = _notes(name)
+    if notes is not None:
+        return [(note, country.note_units(note.source.read_text(encoding="utf-8"), note.source),
+                 [code for code in ([lang] if lang else note.languages) if code in note.languages and code != note.lang])
+                for note in notes]
+    found = _course(name)
+    return [(owner, _units(owner), _targets(found, owner, lang)) for owner in _owners(found)]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def translate() -> None:
-    """Localise a course's blocks with one PO catalogue per block and language."""
+    """Localise a course's blocks with one PO catalogue per block and language.
+
+    COURSE may also be `countries`: the country notes beside the courses, each translated into
+    the languages its front matter lists.
+    """
 
 
 @translate.command()
@@ -66,10 +107,8 @@ def translate() -> None:
 @click.option("--minor", is_flag=True, help="The source changed only in typos: carry translations over without marking them fuzzy.")
 def update(course: str, lang: str | None, minor: bool) -> None:
     """Create or refresh locales/<lang>.po beside course.yaml and beside each block of COURSE."""
-    found = _course(course)
-    for owner in _owners(found):
-        units = _units(owner)
-        for code in _targets(found, owner, lang):
+    for owner, units, codes in _work(course, lang):
+        for code in codes:
             result = catalogues.update_catalogue(owner, units, code, minor=minor)
             click.echo(f"{result.path}: {result.kept} kept, {result.fuzzy} fuzzy, {result.new} new, {result.obsolete} obsolete")
 
@@ -80,8 +119,7 @@ def update(course: str, lang: str | None, minor: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def status(course: str, lang: str | None, fmt: str) -> None:
     """Translated, fuzzy and untranslated units per block (and the course's texts) and language."""
-    found = _course(course)
-    rows = [_status(owner, code) for owner in _owners(found) for code in _targets(found, owner, lang)]
+    rows = [_status(owner, units, code) for owner, units, codes in _work(course, lang) for code in codes]
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
@@ -95,9 +133,8 @@ def status(course: str, lang: str | None, fmt: str) -> None:
 @click.option("--lang", required=True, help="The language to check.")
 def check(course: str, lang: str) -> None:
     """Exit 0 when every unit of COURSE is translated into LANG, 1 when anything is fuzzy or missing."""
-    found = _course(course)
-    incomplete = [row for owner in _owners(found) if owner.lang != lang
-                  for row in [_status(owner, lang)] if not row.complete]
+    incomplete = [row for owner, units, codes in _work(course, lang) for code in codes
+                  for row in [_status(owner, units, code)] if not row.complete]
     for row in incomplete:
         click.echo(f"{row.block_id} ({lang}): {row.fuzzy} fuzzy, {row.untranslated} untranslated, {row.invalid} invalid", err=True)
     click.echo(f"{lang}: {'incomplete' if incomplete else 'complete'}", err=True)

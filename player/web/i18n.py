@@ -13,7 +13,7 @@ from werkzeug.http import parse_accept_header
 
 from blocks.evaluation import fixed_paragraphs
 
-LANGUAGES = {"en": "English", "mk": "Македонски", "uk": "Українська"}
+LANGUAGES = {"en": "English", "mk": "Македонски", "uk": "Українська", "bg": "Български"}
 RTL = frozenset({"ar", "fa", "he", "ur", "ps", "ckb"})
 
 babel = Babel()

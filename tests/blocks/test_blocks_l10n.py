@@ -183,7 +183,7 @@ def test_xliff_round_trip(course: Path, tmp_path: Path) -> None:
     assert _entries(block)["Every construct of a block"].msgstr == "Кожна конструкція блоку"
 
 
-BUNDLED = [b for course in ("core-blocks", "resilience", "sample") for b in Loader().course(ROOT / "courses" / course).blocks]
+BUNDLED = [b for course in ("core-blocks", "protection-in-crisis", "resilience", "sample") for b in Loader().course(ROOT / "courses" / course).blocks]
 
 
 @pytest.mark.parametrize("block", BUNDLED, ids=lambda b: b.id)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import exporter.pack
 from exporter.cache import PackCache
 from exporter.pack import PackRequest, build_pack, build_packs
+from exporter.pdf import Rendered
 from tests.exporter.helpers import ENGLISH, ISSUED, REPO, Pdf, TinyExport, write_course
 
 
@@ -21,6 +23,19 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     root = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("COURSEPACK_CACHE", str(root))
     return root
+
+
+@pytest.fixture
+def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the HTML instead of rendering it: these tests are about the command, not the layout."""
+    rendered: list[str] = []
+
+    def render(html: str, roots: tuple[Path, ...], base: Path) -> Rendered:
+        rendered.append(html)
+        return Rendered(b"%PDF-1.7 fake", 7, 0.5)
+
+    monkeypatch.setattr(exporter.pack, "render_pdf", render)
+    return rendered
 
 
 @pytest.fixture(scope="session")

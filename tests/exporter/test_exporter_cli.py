@@ -4,26 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
-import exporter.pack
-from exporter.pdf import Rendered
 from player.cli import main
 from tests.exporter.helpers import ENGLISH, UKRAINIAN, write_course
-
-
-@pytest.fixture
-def fake_render(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the HTML instead of rendering it: these tests are about the command, not the layout."""
-    rendered: list[str] = []
-
-    def render(html: str, roots: tuple[Path, ...], base: Path) -> Rendered:
-        rendered.append(html)
-        return Rendered(b"%PDF-1.7 fake", 7, 0.5)
-
-    monkeypatch.setattr(exporter.pack, "render_pdf", render)
-    return rendered
 
 
 def run(*args: str, env: dict[str, str] | None = None):  # noqa: ANN201 - click's Result
@@ -93,5 +77,5 @@ def test_blocks_print_in_the_order_asked(tmp_path: Path, fake_render: list[str])
 
 def test_help_documents_every_option() -> None:
     result = run("--help")
-    for option in ("--block", "--lang", "--participant", "--output", "--allow-incomplete", "COURSEPACK_COURSES", "COURSEPACK_CACHE"):
+    for option in ("--block", "--lang", "--participant", "--output", "--allow-incomplete", "--country", "COURSEPACK_COURSES", "COURSEPACK_CACHE"):
         assert option in result.output

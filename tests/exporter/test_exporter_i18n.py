@@ -35,7 +35,7 @@ from tests.exporter.helpers import ENGLISH, ISSUED, REPO, UKRAINIAN, Pdf, write_
 
 SAMPLE = REPO / "courses" / "sample"
 TRANSLATIONS = REPO / "exporter" / "translations"
-LANGUAGES = ("mk", "uk")
+LANGUAGES = ("mk", "uk", "bg")
 
 # The main labels of a pack, as an English pack prints them (upper case where CSS sets it so).
 ENGLISH_LABELS = (
@@ -44,23 +44,32 @@ ENGLISH_LABELS = (
     "Preparation", "Safe space guidance", "Ground rules", "becomes distressed", "discloses harm", "Referral list",
     "Annex", "Handout", "Attendance sheet", "Evaluation", "Certificate", "CERTIFICATE", "Knowledge check",
     "ACTIVITY", "Discussion points", "Overview", "Duration", "Credits", "Translation coverage", "March",
+    "Country note", "check locally", "Last checked",
 )
 EXPECTED = {
     "mk": ("ПАКЕТ ЗА ОБУЧУВАЧОТ", "Агенда", "Клуч со одговори", "БЕЛЕШКИ ЗА ФАСИЛИТАТОРОТ", "Насоки за безбеден простор",
            "Ако учесник се вознемири", "Откривање: ако некој ви каже за штета", "Листа на служби за упатување",
-           "Прилог 3: Листа на присуство", "СЕРТИФИКАТ ЗА ЗАВРШЕНА ОБУКА", "Страница 2 од {pages}", "14 март 2026\u202fг.",
+           "Прилог 2: Белешка за земјата", "Белешка за земјата: Северна Македонија", "проверете локално",
+           "Прилог 4: Листа на присуство", "СЕРТИФИКАТ ЗА ЗАВРШЕНА ОБУКА", "Страница 2 од {pages}", "14 март 2026\u202fг.",
            "Воопшто не се согласувам", "во парови", ", стр. "),
     "uk": ("ПАКЕТ ДЛЯ ТРЕНЕРА", "План заняття", "Ключ відповідей", "НОТАТКИ ДЛЯ ФАСИЛІТАТОРА",
            "Настанови щодо безпечного простору", "Якщо учасник переживає дистрес",
            "Розкриття: якщо хтось розповідає про шкоду", "Перелік служб для перенаправлення",
-           "Додаток 3: Лист присутності", "СЕРТИФІКАТ ПРО НАВЧАННЯ", "Сторінка 2 з {pages}", "14 березня 2026\u202fр.",
+           "Додаток 2: Довідка про країну", "Довідка про країну: Україна", "перевірте на місці",
+           "Додаток 4: Лист присутності", "СЕРТИФІКАТ ПРО НАВЧАННЯ", "Сторінка 2 з {pages}", "14 березня 2026\u202fр.",
            "Зовсім не погоджуюся", "у парах", ", с. "),
+    "bg": ("ПАКЕТ ЗА ОБУЧИТЕЛЯ", "Програма", "Ключ с отговорите", "БЕЛЕЖКИ ЗА ФАСИЛИТАТОРА",
+           "Насоки за безопасно пространство", "Ако участник изпадне в дистрес",
+           "Ако някой разкрие, че е нанесена вреда", "Списък на службите за насочване",
+           "Приложение 2: Бележка за държавата", "Бележка за държавата: България", "проверете на място",
+           "Приложение 4: Присъствен списък", "СЕРТИФИКАТ ЗА ЗАВЪРШЕНО ОБУЧЕНИЕ", "Страница 2 от {pages}",
+           "14 март 2026\u202fг.", "Изобщо не се съгласявам", "по двойки", ", с. "),
 }
 
 
 @pytest.fixture(scope="module")
 def translated_packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
-    """The sample course's trainer pack in Macedonian and in Ukrainian."""
+    """The sample course's trainer pack in Macedonian, Ukrainian and Bulgarian, each with its country's note."""
     cache = PackCache(tmp_path_factory.mktemp("i18n"))
     return {lang: Pdf(build_pack(PackRequest(SAMPLE, lang=lang, issued=ISSUED), cache=cache).path.read_bytes())
             for lang in LANGUAGES}
@@ -109,18 +118,18 @@ def test_no_marked_english_text_survives_in_a_translated_pack(lang: str) -> None
 
 def test_a_pack_in_several_languages_or_an_unknown_one_prints_english(tmp_path: Path) -> None:
     mixed = Loader().course(write_course(tmp_path / "mixed", [ENGLISH, UKRAINIAN]))
-    bulgarian = Loader().course(write_course(tmp_path / "bg", [{**ENGLISH, "lang": "bg"}]))
-    assert mixed is not None and bulgarian is not None
-    for course in (mixed, bulgarian):
+    albanian = Loader().course(write_course(tmp_path / "sq", [{**ENGLISH, "lang": "sq"}]))  # no exporter catalogue
+    assert mixed is not None and albanian is not None
+    for course in (mixed, albanian):
         document = pack_html(course, course.blocks, participant=False, issued=ISSUED)
         assert "<h2 id=\"first-contact--agenda\">Agenda</h2>" in document and "14 March 2026" in document
-    assert i18n.translations("mul") is i18n.ENGLISH and i18n.text_locale("bg") == "en_GB"
+    assert i18n.translations("mul") is i18n.ENGLISH and i18n.text_locale("sq") == "en_GB"
 
 
 def test_dates_hours_and_durations_follow_the_language() -> None:
     day = date(2026, 3, 14)
-    assert [i18n.long_date(day, lang) for lang in ("en", "mul", "mk", "uk")] == [
-        "14 March 2026", "14 March 2026", "14 март 2026\u202fг.", "14 березня 2026\u202fр."]  # Babel keeps the year and its abbreviation together
+    assert [i18n.long_date(day, lang) for lang in ("en", "mul", "mk", "uk", "bg")] == [
+        "14 March 2026", "14 March 2026", "14 март 2026\u202fг.", "14 березня 2026\u202fр.", "14 март 2026\u202fг."]  # Babel keeps the year and its abbreviation together
     assert [i18n.hours_text(hours, "uk") for hours in (1, 2, 5, 1.5)] == ["1 година", "2 години", "5 годин", "1,5 години"]
     assert [i18n.hours_text(hours, "en") for hours in (1, 1.5)] == ["1 hour", "1.5 hours"]
     assert i18n.language_name("uk", "mk") == "украински (українська, uk)"

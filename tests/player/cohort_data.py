@@ -1,7 +1,7 @@
 """A small cohort written straight into the database, for report tests whose expected figures
 are worked out by hand (see each test). Times and answers are set explicitly.
 
-The cohort "Skopje spring" takes the resilience course (r1..r5, a pre-test in r1 and a
+The cohort "Skopje spring" takes the resilience course (r1..r6, a pre-test in r1 and a
 post-test in r5). Four members, sorted by name: "=SUM(1+1)" (a name a spreadsheet would run),
 Ana, Boris, Cvetan. Outside the cohort: Olga (signed up, core-blocks only) and a guest; their
 data must never reach the cohort's reports, and the guest never the overview.

@@ -27,8 +27,8 @@ from tests.conftest import ROOT
 
 TRANSLATIONS = ROOT / "player" / "translations"
 POT = TRANSLATIONS / "messages.pot"
-LANGS = ("en", "mk", "uk")
-TRANSLATED = ("mk", "uk")  # English is the source language: its msgstr stay empty on purpose
+LANGS = ("en", "mk", "uk", "bg")
+TRANSLATED = ("mk", "uk", "bg")  # English is the source language: its msgstr stay empty on purpose
 DOC = ROOT / "docs" / "translating-the-player.md"
 EVALUATION = "/courses/core-blocks/a-cultural-sensitivity/evaluation"
 
@@ -142,6 +142,13 @@ def test_ukrainian_on_request(client: FlaskClient) -> None:
     assert "<h1>Курси</h1>" in html
 
 
+def test_bulgarian_on_request(client: FlaskClient) -> None:
+    html = client.get("/?lang=bg").get_data(as_text=True)
+    assert '<html lang="bg" dir="ltr">' in html
+    assert "<h1>Курсове</h1>" in html and "Към съдържанието" in html
+    assert "Български" in html, "the language menu offers Bulgarian in Bulgarian"
+
+
 def test_choice_persists_in_the_session_until_changed(client: FlaskClient) -> None:
     client.get("/?lang=uk")
     assert "<h1>Курси</h1>" in client.get("/").get_data(as_text=True)
@@ -207,7 +214,7 @@ def test_gap_inputs_are_labelled_in_the_interface_language(app: Flask) -> None:
 # --- right to left ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("lang", "expected"), [("ar", "rtl"), ("he", "rtl"), ("ar-EG", "rtl"), ("fa", "rtl"), ("en", "ltr"), ("mk", "ltr"), ("uk", "ltr")])
+@pytest.mark.parametrize(("lang", "expected"), [("ar", "rtl"), ("he", "rtl"), ("ar-EG", "rtl"), ("fa", "rtl"), ("en", "ltr"), ("mk", "ltr"), ("uk", "ltr"), ("bg", "ltr")])
 def test_direction_of_a_language(lang: str, expected: str) -> None:
     assert i18n.direction(lang) == expected
 

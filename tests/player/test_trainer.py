@@ -180,7 +180,7 @@ def test_the_attendance_sheet_records_corrects_and_counts(app: Flask, client: Fl
     assert rows == sorted([seeded.ana, seeded.boris])
     assert post(client, sheet, {"block": "nope", "day": "2026-03-09"}).status_code == 302
     grid = client.get(f"/trainer/cohorts/{seeded.cohort_id}/grid.csv").get_data(as_text=True)
-    assert '"Boris","boris@example.org","Red Cross","Completed","Not started","Not started","Not started","Not started",1,2' in grid
+    assert '"Boris","boris@example.org","Red Cross","Completed","Not started","Not started","Not started","Not started","Not started",1,2' in grid
 
 
 def test_the_grid_shows_what_the_player_decided(app: Flask, client: FlaskClient) -> None:
