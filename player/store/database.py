@@ -3,21 +3,29 @@
 No requests here: `player.web.db` holds the app's engine and a request's session and reader.
 SQLite runs in WAL mode with a busy timeout, and write transactions start with BEGIN IMMEDIATE
 so they take the write lock up front instead of failing half-way when two writers meet.
-PostgreSQL needs none of this; the same code runs on both.
+PostgreSQL needs none of this; the same code runs on both. On PostgreSQL every round trip costs
+the server's CPU on the same small machine, so a pooled connection is pinged only when it has sat
+idle (`PING_AFTER_IDLE`), and the per-request reader runs in autocommit (no BEGIN, no ROLLBACK).
 """
 
 from __future__ import annotations
 
+import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
-from sqlalchemy import Dialect, Engine, create_engine, event
+from sqlalchemy import Dialect, Engine, create_engine, event, exc
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.expression import CompoundSelect, Select
 
 _IMMEDIATE = "coursepack_immediate"
+_IDLE_SINCE = "coursepack_idle_since"
+PING_AFTER_IDLE = 10.0
+"""Seconds a pooled PostgreSQL connection may sit unused before its next checkout pings it: a
+connection in steady use has just proved itself alive, one left idle may have been cut (a server
+restart, a firewall's idle timeout) and is replaced before a request sees it."""
 
 
 class Base(DeclarativeBase):
@@ -31,7 +39,32 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    event.listen(engine, "connect", _stamp_idle)
+    event.listen(engine, "checkin", _stamp_idle)
+    event.listen(engine, "checkout", _ping_when_idle(engine.dialect))
+    return engine
+
+
+def _stamp_idle(_dbapi_connection, record) -> None:  # noqa: ANN001 - DBAPI types
+    if record is not None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_when_idle(dialect: Dialect) -> Callable[..., None]:
+    """SQLAlchemy's pessimistic disconnect handling (what `pool_pre_ping` does on every checkout),
+    only for a connection idle longer than `PING_AFTER_IDLE`: a dead one raises
+    `DisconnectionError`, and the pool replaces it and retries."""
+    def ping(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - DBAPI types
+        if time.monotonic() - record.info.get(_IDLE_SINCE, 0.0) <= PING_AFTER_IDLE:
+            return
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError(str(error)) from error
+            raise
+    return ping
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI types
@@ -122,12 +155,16 @@ class _Compiled:
 
 class Reader:
     """The request's connection for the reads of `Read` statements: a pooled driver connection
-    in the driver's default mode (SQLite: each statement reads the latest commit; PostgreSQL:
-    one transaction, rolled back when the connection goes back to the pool)."""
+    (SQLite: in the driver's default mode, each statement reads the latest commit; PostgreSQL: in
+    autocommit, each statement its own snapshot as under READ COMMITTED anyway, and no BEGIN or
+    ROLLBACK round trips to the server)."""
 
     def __init__(self, engine: Engine) -> None:
         self.dialect = engine.dialect
         self._connection = engine.raw_connection()
+        self._autocommit = self.dialect.name == "postgresql"
+        if self._autocommit:
+            self._connection.driver_connection.autocommit = True
 
     def rows(self, read: Read, params: Mapping[str, Any]) -> list[Any]:
         compiled = read.compiled(self.dialect)
@@ -143,6 +180,11 @@ class Reader:
         return [read.row._make(row) for row in found]
 
     def close(self) -> None:
+        """Back to the pool as the ORM expects it (out of autocommit)."""
+        driver = self._connection.driver_connection
+        if self._autocommit and not driver.closed:
+            with suppress(self.dialect.loaded_dbapi.Error):  # a broken connection: the pool's reset discards it
+                driver.autocommit = False
         self._connection.close()
 
 

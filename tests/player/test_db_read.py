@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import bindparam, create_engine, literal, select, text, union_all
 
 from player import create_app
+from player.store import database
 from player.store.database import Read
 from player.store.models import Answer, Attempt, User
 from player.web import db
@@ -100,3 +102,48 @@ def test_healthz_answers_only_when_the_database_does(app: Flask, app_config: dic
     broken = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False,
                          "DATABASE_URL": f"sqlite:///{tmp_path / 'no-such-folder' / 'x.db'}"})
     assert broken.test_client().get("/healthz").status_code == 500
+
+
+def _postgres_only(app: Flask) -> None:
+    if db_engine(app).dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no server round trips to save")
+
+
+def db_engine(app: Flask):  # noqa: ANN201
+    return app.extensions["coursepack_engine"]
+
+
+def test_the_postgres_reader_opens_no_transaction(app: Flask) -> None:
+    """No BEGIN before the reads and so no ROLLBACK when the connection goes back to the pool."""
+    _postgres_only(app)
+    user_id = _learner_with_attempts(app)
+    with app.test_request_context():
+        reader = db.reader()
+        assert len(Read(_ATTEMPT).rows(reader, {"user_id": user_id})) == 2
+        driver = reader._connection.driver_connection
+        assert driver.info.transaction_status.name == "IDLE"
+    assert driver.autocommit is False  # back in the pool as the ORM expects it
+    with app.app_context(), db.writing() as write:  # the ORM's transactions still work on it
+        write.add(User(email="after-reader@example.org"))
+    with app.app_context():
+        assert db.session().query(User).filter_by(email="after-reader@example.org").count() == 1
+
+
+def test_a_busy_connection_is_not_pinged_and_an_idle_dead_one_is_replaced(app: Flask, monkeypatch) -> None:  # noqa: ANN001
+    _postgres_only(app)
+    engine = db_engine(app)
+    pings: list[object] = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping", lambda connection: pings.append(connection) or real_ping(connection))
+    for _ in range(3):
+        assert app.test_client().get("/healthz").status_code == 200
+    assert pings == []  # in steady use: no extra round trip per request
+    with engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = create_engine(os.environ["COURSEPACK_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    admin.dispose()
+    monkeypatch.setattr(database, "PING_AFTER_IDLE", -1.0)  # as if it had sat idle for long
+    assert app.test_client().get("/healthz").status_code == 200  # the dead connection was replaced, not used
+    assert len(pings) >= 1
