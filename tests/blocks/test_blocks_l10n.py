@@ -233,3 +233,19 @@ def test_activity_materials_and_handout_titles_are_units(course: Path) -> None:
     translated, _ = translated_block(block, "uk")
     assert translated.activities[0].materials == "картки з іменами"
     assert translated.handouts[0].title == "Перший контакт"
+
+
+# resilience joins this list when its Bulgarian catalogues (r1-r5 and the course's own) are complete
+@pytest.mark.parametrize("name", ["core-blocks", "protection-in-crisis", "sample"])
+def test_every_language_a_bundled_course_lists_is_complete_and_marked_for_review(name: str) -> None:
+    """A bundled course lists a language only when every catalogue of it is complete and says its review state."""
+    course = Loader().course(ROOT / "courses" / name)
+    targets = [lang for lang in course.languages if lang != course.lang]
+    assert targets, f"{name} lists no translation"
+    catalogued = [(course, units_of_course(course)), *((block, _units(block)) for block in course.blocks)]
+    for lang in targets:
+        for item, units in catalogued:
+            status = catalogue_status(item, units, lang)
+            assert status.complete, status
+            header = polib.pofile(str(catalogue_path(item.source, lang)), wrapwidth=0).metadata
+            assert header["X-Coursepack-Translation-Status"] in {"draft", "reviewed"}, (item.id, lang)

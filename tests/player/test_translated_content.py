@@ -98,3 +98,14 @@ def test_a_reviewed_catalogue_drops_the_draft_notice(client: FlaskClient, course
     catalogue.save(str(path))
     sign_up(client)
     assert 'class="note draft"' not in client.get(f"{BASE}/start?lang=uk").get_data(as_text=True)
+
+
+def test_the_bundled_core_blocks_course_reads_in_bulgarian(client: FlaskClient) -> None:
+    """A Bulgarian learner sees the course and a block of core-blocks in Bulgarian, marked as a draft."""
+    course = client.get("/courses/core-blocks/?lang=bg").get_data(as_text=True)
+    assert "Работа с деца и семейства на бежанци и мигранти" in course
+    assert "Културна чувствителност" in course and "Cultural sensitivity" not in course
+    sign_up(client)
+    step = client.get("/courses/core-blocks/a-cultural-sensitivity/culture?lang=bg").get_data(as_text=True)
+    assert 'lang="bg"' in step and "Културата често се представя като айсберг" in step
+    assert 'class="note draft"' in step and 'class="untranslated"' not in step
