@@ -129,6 +129,12 @@ class QuestionKind(ABC):
     def answer_key(self, question: Question) -> str:
         """The right answer as HTML for printed keys; '' when there is none."""
 
+    @abstractmethod
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        """What a package that scores without a server (SCORM) needs to score this question: one
+        of the rules of `exporter/assets/package/runtime.js` (`choice`, `gaps`, `pairs`,
+        `sequence`) and its data, by source index; None for unscored types."""
+
     # -- display order ------------------------------------------------------------------------
     @abstractmethod
     def ordered(self, question: Question) -> int:

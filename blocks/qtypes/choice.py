@@ -31,6 +31,10 @@ class Choice(QuestionKind):
     def answer_key(self, question: Question) -> str:
         return "; ".join(letter(i) for i, option in enumerate(question.options) if option.correct)
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        right = [i for i, option in enumerate(question.options) if option.correct]
+        return {"rule": "choice", "right": right, "partial": question.partial}
+
     def ordered(self, question: Question) -> int:
         return len(question.options)
 

@@ -93,6 +93,14 @@ class GapFill(QuestionKind):
     def gap_key(self, gap: Gap) -> str:
         """What the printed key says for the gap."""
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        """Text gaps carry their accepted answers already normalised (`normalise_text`), numeric
+        gaps their range."""
+        return {"rule": "gaps", "gaps": [
+            {"low": gap.low, "high": gap.high} if gap.numeric else {"accepted": sorted({normalise_text(a) for a in gap.accepted})}
+            for gap in question.gaps
+        ]}
+
     def ordered(self, question: Question) -> int:
         return 0
 

@@ -46,6 +46,9 @@ class Likert(QuestionKind):
     def answer_key(self, question: Question) -> str:
         return ""
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        return None  # unscored
+
     def ordered(self, question: Question) -> int:
         return 0
 

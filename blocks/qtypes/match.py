@@ -45,6 +45,9 @@ class Match(QuestionKind):
     def answer_key(self, question: Question) -> str:
         return "; ".join(f"{p.term_html} → {p.match_html}" for p in question.pairs)
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        return {"rule": "pairs", "count": len(question.pairs)}  # each term's match is its own index
+
     def ordered(self, question: Question) -> int:
         return len(question.pairs)
 

@@ -43,6 +43,9 @@ class Order(QuestionKind):
     def answer_key(self, question: Question) -> str:
         return " → ".join(question.items)
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        return {"rule": "sequence", "count": len(question.items)}  # the source order is the right one
+
     def ordered(self, question: Question) -> int:
         return len(question.items)
 

@@ -42,6 +42,9 @@ class Reflection(QuestionKind):
     def answer_key(self, question: Question) -> str:
         return ""
 
+    def package_key(self, question: Question) -> dict[str, Any] | None:
+        return None  # unscored
+
     def ordered(self, question: Question) -> int:
         return 0
 

@@ -9,11 +9,12 @@ from pathlib import Path
 import click
 
 from exporter.pack import ExportError, PackRequest, PackResult, ValidationFailed, build_packs, find_course
+from exporter.scorm import DEFAULT_VERSION, VERSIONS as SCORM_VERSIONS, export_scorm
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def export() -> None:
-    """Print trainer packs and participant packs as PDF."""
+    """Print trainer packs and participant packs as PDF; package blocks for an LMS (SCORM)."""
 
 
 @export.command()
@@ -57,3 +58,31 @@ def _write(result: PackResult, target: Path) -> None:
     shutil.copyfile(result.path, target)
     origin = "unchanged, from the cache" if result.cached else f"rendered in {result.seconds:.1f} s"
     click.echo(f"wrote {target}: {result.pages} pages ({origin})")
+
+
+@export.command()
+@click.argument("course")
+@click.option("--block", "blocks", multiple=True, metavar="ID", help="Only this block; repeat for several. Default: every block of the course.")
+@click.option("--lang", metavar="L", help="Language of the package; every quiz unit of the block's catalogue must be translated. Default: each block's source language.")
+@click.option("--version", "version", type=click.Choice(SCORM_VERSIONS), default=DEFAULT_VERSION, show_default=True, help="SCORM 1.2 (what Moodle plays best) or SCORM 2004 4th edition.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the zip. Default: the package's own name in the current folder (BLOCK-LANG-scorm12.zip, or COURSE-LANG-scorm12.zip for several blocks).")
+def scorm(course: str, blocks: tuple[str, ...], lang: str | None, version: str, output: Path | None) -> None:
+    """Package COURSE's blocks for an LMS as SCORM: one block, one SCO.
+
+    One block gives one package to import into the LMS; several blocks give a zip holding one
+    package per block (import each). A package is a self-contained web page that scores its
+    quizzes itself and reports completion, success and score to the LMS; see docs/scorm.md.
+    """
+    try:
+        folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
+        package = export_scorm(folder, blocks, lang, version=version)
+    except ValidationFailed as exc:
+        for diagnostic in exc.report.sorted():
+            click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)
+        raise click.ClickException(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    target = output or Path(package.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(package.data)
+    click.echo(f"wrote {target}: SCORM {version}, {len(package.data) // 1024 + 1} KB")

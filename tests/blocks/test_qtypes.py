@@ -40,13 +40,16 @@ def test_a_type_lacking_a_part_cannot_be_made() -> None:
 
 
 @pytest.mark.parametrize("qtype", list(QuestionType))
-def test_every_type_has_its_player_and_pack_templates(qtype: QuestionType) -> None:
+def test_every_type_has_its_player_pack_and_package_templates(qtype: QuestionType) -> None:
     player = Environment(loader=FileSystemLoader(PLAYER_TEMPLATES)).parse(
         (PLAYER_TEMPLATES / "questions" / f"{qtype.value}.html").read_text(encoding="utf-8"))
     pack = Environment(loader=FileSystemLoader(PACK_TEMPLATES), extensions=["jinja2.ext.i18n"]).parse(
         (PACK_TEMPLATES / "pack" / "questions" / f"{qtype.value}.html.j2").read_text(encoding="utf-8"))
+    package = Environment(loader=FileSystemLoader(PACK_TEMPLATES), extensions=["jinja2.ext.i18n"]).parse(
+        (PACK_TEMPLATES / "package" / "questions" / f"{qtype.value}.html.j2").read_text(encoding="utf-8"))
     assert _macros(player) == {"fields", "result"}
     assert _macros(pack) == {"printed", "answer", "key"}
+    assert _macros(package) == {"fields"}  # SCORM pages: what scores and explains is in data.js
 
 
 def _macros(tree) -> set[str]:  # noqa: ANN001

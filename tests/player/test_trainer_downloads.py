@@ -34,3 +34,24 @@ def test_an_unknown_block_is_explained_not_crashed(app: Flask, client: FlaskClie
 def test_learners_cannot_download_packs(client: FlaskClient) -> None:
     sign_up(client)
     assert client.get("/preview/sample/pack.pdf").status_code == 403
+
+
+def test_a_trainer_downloads_a_scorm_package_of_a_block(app: Flask, client: FlaskClient) -> None:
+    import io
+    import zipfile
+
+    _make_trainer(app, client)
+    preview = client.get("/preview/sample/every-construct/").get_data(as_text=True)
+    assert "/preview/sample/scorm.zip?block=every-construct" in preview
+    response = client.get("/preview/sample/scorm.zip?block=every-construct&version=2004")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    assert {"imsmanifest.xml", "index.html", "data.js", "runtime.js"} <= set(names)
+    assert b"2004 4th Edition" in zipfile.ZipFile(io.BytesIO(response.data)).read("imsmanifest.xml")
+    assert "every-construct" in response.headers["Content-Disposition"]
+    assert client.get("/preview/sample/scorm.zip?version=3").status_code == 404
+
+
+def test_learners_cannot_download_scorm_packages(client: FlaskClient) -> None:
+    sign_up(client)
+    assert client.get("/preview/sample/scorm.zip").status_code == 403

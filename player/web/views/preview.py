@@ -50,3 +50,22 @@ def pack(course_id: str) -> Response:
     name = "-".join([course.id, *blocks, lang or "", "participant" if participant else "trainer", "pack"])
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{"-".join(filter(None, name.split("-")))}.pdf"'})
+
+
+@bp.get("/preview/<course_id>/scorm.zip")
+@allow("trainer")
+def scorm(course_id: str) -> Response:
+    """A SCORM package of a block (or a zip of packages), as `coursepack export scorm` makes it."""
+    from exporter.pack import ExportError
+    from exporter.scorm import VERSIONS, export_scorm
+
+    course = store().course(course_id)
+    version = request.args.get("version", "1.2")
+    if course is None or version not in VERSIONS:
+        abort(404)
+    try:
+        package = export_scorm(course, request.args.getlist("block"), request.args.get("lang") or None, version=version)
+    except ExportError as exc:
+        return Response(str(exc), status=409, mimetype="text/plain")
+    return Response(package.data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{package.name}"', "Cache-Control": "no-store"})
