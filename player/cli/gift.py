@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from blocks.gift_export import export_gift
 from blocks.gift_import import import_gift
 from blocks.syntax.attributes import ID_PATTERN
+from exporter.pack import ExportError, ValidationFailed, find_course, load_valid_course, select_blocks
 
 
 @click.group("import", context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,3 +55,33 @@ def import_gift_command(file: Path, folder: Path, lang: str, block_id: str | Non
 def _relative(path: Path) -> str:
     relative = os.path.relpath(path)
     return str(path) if relative.startswith("..") else relative
+
+
+@click.command("gift")
+@click.argument("course")
+@click.option("--block", "blocks", multiple=True, metavar="ID", help="Only this block; repeat for several, in the order given.")
+@click.option("--lang", metavar="L", help="Export every block in this language. Default: each block's source language.")
+@click.option("--allow-incomplete", is_flag=True, help="Export a language whose quiz units are not all translated (they stay in the source language).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The GIFT file to write.")
+def export_gift_command(course: str, blocks: tuple[str, ...], lang: str | None, allow_incomplete: bool, output: Path) -> None:
+    """Export the quiz questions of COURSE as a Moodle GIFT file.
+
+    One $CATEGORY per block and quiz; every question carries its stable id ([id:...]) so a
+    re-import into Moodle updates it. What GIFT cannot hold is printed per question.
+    """
+    try:
+        folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
+        loaded = load_valid_course(folder)
+        chosen = select_blocks(loaded, blocks, lang, participant=True, allow_incomplete=allow_incomplete)
+    except ValidationFailed as exc:
+        for diagnostic in exc.report.sorted():
+            click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)
+        raise click.ClickException(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = export_gift(chosen, loaded.title_in(lang or loaded.lang))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(result.text, encoding="utf-8")
+    for note in result.notes:
+        click.echo(f"{note.block}#{note.question}: {note.message}", err=True)
+    click.echo(f"wrote {output}: {result.exported} question(s), {result.skipped} left out, {len(result.notes)} note(s)", err=True)
