@@ -75,7 +75,8 @@ class _Written:
 
 @dataclass
 class _Quiz:
-    name: str
+    name: str  # the category's last level
+    parent: str = ""  # the level above it: a block's title when we exported it
     intro: list[str] = field(default_factory=list)
     questions: list[_Written] = field(default_factory=list)
 
@@ -96,7 +97,7 @@ def _quizzes(items: tuple[gift.Question, ...], lang: str, notes: list[Note]) -> 
     quizzes: dict[str, _Quiz] = {}
     used: set[str] = set()
     for item in items:
-        quiz = quizzes.setdefault(item.category, _Quiz(_category_name(item.category)))
+        quiz = quizzes.setdefault(item.category, _Quiz(*_category_names(item.category)))
         found = _Notes(lang, item, notes)
         if item.kind == gift.Kind.DESCRIPTION:
             found.lossy("a description is not a question: its text is shown at the top of the quiz")
@@ -153,29 +154,40 @@ def slug(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))[:40].strip("-")
 
 
-def _category_name(category: str) -> str:
-    levels = [level for level in _CATEGORY_LEVEL.split(category) if level.strip() and level.strip() not in ("$course$", "top")]
-    return levels[-1].replace("//", "/").strip() if levels else ""
+def _category_names(category: str) -> tuple[str, str]:
+    """The last level of a category and the one above it (`$course$/top/<block>/<quiz>`)."""
+    levels = [level.replace("//", "/").strip() for level in _CATEGORY_LEVEL.split(category)]
+    levels = [level for level in levels if level and level not in ("$course$", "top")]
+    return (levels[-1] if levels else "", levels[-2] if len(levels) > 1 else "")
 
 
 def _block_source(quizzes: list[_Quiz], lang: str, block_id: str, name: str) -> str:
     """Front matter, then one section with one quiz per category."""
     count = sum(len(quiz.questions) for quiz in quizzes)
-    title = next((q.name for q in quizzes if q.name), "") or Path(name).stem
+    title = next((q.parent for q in quizzes if q.parent), "") or next((q.name for q in quizzes if q.name), "") or Path(name).stem
     front = {"id": block_id, "title": title, "lang": lang, "version": 1, "duration": max(1, min(10, count)),
              "summary": f"Questions imported from {Path(name).name}.", "outcomes": []}
     parts = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
     used: set[str] = set()
     for number, quiz in enumerate(q for q in quizzes if q.questions):
-        ident = slug(quiz.name) or f"quiz-{number + 1}"
-        while ident in used or f"{ident}-quiz" in used:
-            ident = f"{ident}-{number + 1}"
-        used.add(ident)
-        parts += [f"## {quiz.name or title} {{#{ident}}}", "", f":::::quiz {{#{ident}-quiz kind=check}}"]
+        section, quiz_id = _quiz_ids(slug(quiz.name) or f"quiz-{number + 1}", used)
+        parts += [f"## {quiz.name or title} {{#{section}}}", "", f":::::quiz {{#{quiz_id} kind=check}}"]
         parts += [paragraph + "\n" for paragraph in quiz.intro]
         parts += [written.source + "\n" for written in quiz.questions]
         parts += [":::::", ""]
     return "\n".join(parts)
+
+
+def _quiz_ids(name: str, used: set[str]) -> tuple[str, str]:
+    """A section's and its quiz's ids: `name` and `name-quiz`, or `name` itself when it ends in quiz
+    (as the quizzes we export are named), so a re-import names them as the first import did."""
+    base = name.removesuffix("quiz").rstrip("-") if name.endswith("quiz") else name
+    section, number = base or "questions", 2
+    while section in used or f"{section}-quiz" in used:
+        section, number = f"{base or 'questions'}-{number}", number + 1
+    quiz_id = name if name.endswith("quiz") and section == (base or "questions") else f"{section}-quiz"
+    used.update((section, quiz_id))
+    return section, quiz_id
 
 
 def _without_unbuildable(source: str, quizzes: list[_Quiz], lang: str, block_id: str, name: str, notes: list[Note]) -> str:
