@@ -151,7 +151,7 @@ class _Reader:
 
     # -- the answer section ------------------------------------------------------------------
     def _section(self, section: Tree, question: Question) -> Question:
-        parts = _Parts.of(section, question.stem.format)
+        parts = _Parts.of(section, question.stem.format, self.source)
         question = replace(question, general_feedback=parts.general)
         if section.data == "numerical":
             return self._numerical(parts, question)
@@ -229,21 +229,24 @@ class _Parts:
     """The answer section's pieces: a lead text and its feedback, the =/~ choices, general feedback."""
 
     format: str
+    source: str = ""
     lead: Text | None = None
     lead_feedback: list[Text] = field(default_factory=list)
     choices: list[tuple[str, float | None, str, Text]] = field(default_factory=list)  # mark, weight, raw text, feedback
     general: Text = Text("")
 
     @classmethod
-    def of(cls, section: Tree, fmt: str) -> _Parts:
-        parts = cls(fmt)
+    def of(cls, section: Tree, fmt: str, source: str) -> _Parts:
+        parts = cls(fmt, source)
         for child in section.children:
             if not isinstance(child, Tree):
                 continue
             if child.data == "lead":
                 raw = _raw(child.children[0])
                 parts.lead = Text(unescape(raw), fmt)
-                parts.lead_feedback = [with_format(_raw(f.children[-1]), fmt) for f in child.children[1:]]
+                feedback = child.children[1:]  # T/F: #wrong#right, a further # belongs to the right one
+                pieces = [_raw(f.children[-1]) for f in feedback[:1]] + ([parts._span(feedback[1:])] if feedback[1:] else [])
+                parts.lead_feedback = [with_format(piece, fmt) for piece in pieces]
             elif child.data == "choice":
                 parts.choices.append(parts._choice(child))
             elif child.data == "general":
@@ -252,6 +255,9 @@ class _Parts:
 
     def _choice(self, choice: Tree) -> tuple[str, float | None, str, Text]:
         mark, weight, raw, feedback = "", None, "", Text("", self.format)
+        pieces = [child for child in choice.children if isinstance(child, Tree) and child.data == "feedback"]
+        if pieces:
+            feedback = with_format(self._span(pieces), self.format)
         for child in choice.children:
             if isinstance(child, Token) and child.type in ("EQUALS", "TILDE"):
                 mark = child.value
@@ -259,9 +265,11 @@ class _Parts:
                 weight = float(child.value.strip("%").replace("--", "-")) / 100
             elif isinstance(child, Tree) and child.data == "text":
                 raw = _raw(child)
-            elif isinstance(child, Tree) and child.data == "feedback":
-                feedback = with_format(_raw(child.children[1]) if len(child.children) > 1 else "", self.format)
         return mark, weight, raw, feedback
+
+    def _span(self, feedback: list[Tree]) -> str:
+        """Feedback as written, from after its first # to its end (further # and spaces kept)."""
+        return self.source[feedback[0].meta.start_pos + 1:feedback[-1].meta.end_pos]
 
 
 def _raw(node: Tree | Token | None) -> str:

@@ -92,7 +92,7 @@ class Question:
     @property
     def label(self) -> str:
         """How reports name the question: its title, or the start of its stem."""
-        return self.title or " ".join(self.stem.text.replace(BLANK, "_____").split())[:60]
+        return self.title or " ".join(self.stem.text.replace(BLANK, "_____").split())[:60] or "(no title)"
 
 
 @dataclass(frozen=True)

@@ -131,3 +131,15 @@ def test_true_and_false_read_in_the_block_language(lang: str, words: tuple[str, 
     result = import_gift("Діти мають право бути почутими.{T}", lang=lang)
     assert f"- [x] {words[0]}\n- [ ] {words[1]}" in result.source
     assert f"lang: {lang}" in result.source
+
+
+def test_feedback_keeps_a_further_hash_as_moodle_does() -> None:
+    result = import_gift("::Hash::Which?{=a#one # two ~b}\n\n::TF::True?{T#wrong#right # more}\n")
+    assert "  > one # two" in result.source.replace("\\#", "#")
+    assert "  > right # more" in result.source.replace("\\#", "#")
+
+
+def test_a_question_without_title_or_stem_is_named_by_its_line() -> None:
+    result = import_gift("{=a ~b}\n")
+    assert [(note.line, note.title) for note in result.errors] == [(1, "(no title)")]
+    assert "missing-stem" in result.errors[0].message
