@@ -12,6 +12,11 @@ BLANK = "\ue000"
 FORMATS = ("moodle", "html", "plain", "markdown")
 
 
+def percent(weight: float) -> str:
+    """A weight as GIFT writes it between % signs: 50, 33.33333, -100."""
+    return f"{weight * 100:.5f}".rstrip("0").rstrip(".")
+
+
 class Kind(StrEnum):
     """Moodle's question types that GIFT writes (ordering: Moodle's qtype_ordering, `{>...}`)."""
 

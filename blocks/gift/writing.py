@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from blocks.gift.values import BLANK, Kind, Number, Question, Text
+from blocks.gift.values import BLANK, Kind, Number, Question, Text, percent
 
 _SPECIAL = str.maketrans({"\\": "\\\\", "~": "\\~", "=": "\\=", "#": "\\#", "{": "\\{", "}": "\\}", ":": "\\:",
                           "\n": "\\n", "\r": ""})
@@ -61,23 +61,19 @@ def _general(question: Question) -> str:
     return f"\t####{_text(question.general_feedback, question.stem.format)}\n" if question.general_feedback else ""
 
 
-def _percent(weight: float) -> str:
-    return f"{weight * 100:.5f}".rstrip("0").rstrip(".")
-
-
 def _multichoice(question: Question) -> str:
     lines = []
     for answer in question.answers:
         if question.single and answer.weight == 1:
             mark = "="
         else:
-            mark = "~" if answer.weight == 0 else f"~%{_percent(answer.weight)}%"
+            mark = "~" if answer.weight == 0 else f"~%{percent(answer.weight)}%"
         lines.append(f"\t{mark}{_text(answer.text, question.stem.format)}{_feedback(answer.feedback, question.stem)}")
     return "\n" + "\n".join(lines) + "\n"
 
 
 def _shortanswer(question: Question) -> str:
-    lines = [f"\t={'' if answer.weight == 1 else f'%{_percent(answer.weight)}%'}{escape(answer.text.text)}"
+    lines = [f"\t={'' if answer.weight == 1 else f'%{percent(answer.weight)}%'}{escape(answer.text.text)}"
              f"{_feedback(answer.feedback, question.stem)}" for answer in question.answers]
     return "\n" + "\n".join(lines) + "\n"
 
@@ -104,7 +100,7 @@ def _numerical(question: Question) -> str:
         if number.catch_all:
             lines.append(f"\t~{_feedback(number.feedback, question.stem) or '#'}")
         else:
-            weight = "" if number.weight == 1 else f"%{_percent(number.weight)}%"
+            weight = "" if number.weight == 1 else f"%{percent(number.weight)}%"
             lines.append(f"\t={weight}{_number(number)}{_feedback(number.feedback, question.stem)}")
     return "#\n" + "\n".join(lines) + "\n"
 

@@ -64,8 +64,3 @@ class Choice(QuestionKind):
 def missing_word(stem: gift.Text) -> str:
     """A stem in Markdown; a missing word's place (GIFT's answers inside the sentence) as a blank."""
     return markdown(stem).replace(gift.BLANK, "\\_\\_\\_\\_\\_")
-
-
-def weight_text(weight: float) -> str:
-    """A weight as a percentage, as GIFT writes it in `~%50%`."""
-    return f"{weight * 100:.5f}".rstrip("0").rstrip(".")

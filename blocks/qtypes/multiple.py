@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from blocks.gift import values as gift
 from blocks.model import Question, QuestionType
 from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, Reader, indices_in
-from blocks.qtypes.choice import Choice, weight_text
+from blocks.qtypes.choice import Choice
 
 _CLOSE = 0.001  # GIFT weights are percentages with at most five decimals
 
@@ -71,9 +71,9 @@ class Multiple(Choice):
         wrong = [answer.weight for answer in item.answers if answer.weight <= 0]
         partial = not wrong or any(abs(weight + 1) > _CLOSE for weight in wrong)
         if any(abs(weight - 1 / len(right)) > _CLOSE for weight in right):
-            notes.lossy(f"the right options weigh {', '.join(weight_text(w) + '%' for w in right)}; here they weigh the same")
+            notes.lossy(f"the right options weigh {', '.join(gift.percent(w) + '%' for w in right)}; here they weigh the same")
         if partial and any(abs(weight + 1 / len(right)) > _CLOSE for weight in wrong):
-            notes.lossy(f"a wrong option costs {weight_text(1 / len(right))}% here (a right option's share), not {', '.join(weight_text(-w) + '%' for w in wrong)}")
+            notes.lossy(f"a wrong option costs {gift.percent(1 / len(right))}% here (a right option's share), not {', '.join(gift.percent(-w) + '%' for w in wrong)}")
         if not partial and len(right) > 1:
             notes.lossy("wrong options cost 100%: imported as all or nothing, so picking only some of the right options earns nothing")
         options = [(answer.text, answer.weight > 0, answer.feedback) for answer in item.answers]

@@ -10,7 +10,6 @@ from decimal import Decimal
 from blocks.gift import values as gift
 from blocks.model import Gap, QuestionType
 from blocks.qtypes.base import GiftNotes, NotImportable
-from blocks.qtypes.choice import weight_text
 from blocks.qtypes.gaps import GapFill, number_text
 
 
@@ -46,7 +45,7 @@ class Numeric(GapFill):
             if answer.weight >= 0.999 and chosen is None:
                 chosen = answer
             else:
-                notes.lossy(f"answer {number} ({_range(answer)}, {weight_text(answer.weight)}%) is left out: a gap accepts one range, fully")
+                notes.lossy(f"answer {number} ({_range(answer)}, {gift.percent(answer.weight)}%) is left out: a gap accepts one range, fully")
             if answer.feedback:
                 notes.lossy(f"the feedback of answer {number} is lost: a gap has no feedback per answer")
         if chosen is None:

@@ -7,7 +7,7 @@ from typing import Any
 from blocks.gift import values as gift
 from blocks.model import Question, QuestionType
 from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, index_in
-from blocks.qtypes.choice import Choice, weight_text
+from blocks.qtypes.choice import Choice
 
 # How a GIFT true/false question's two options read in each language of the bundled content.
 TRUTH_WORDS = {"en": ("True", "False"), "uk": ("Правда", "Неправда"), "mk": ("Точно", "Неточно"), "bg": ("Вярно", "Невярно")}
@@ -58,6 +58,6 @@ class Single(Choice):
         right = next(i for i, answer in enumerate(item.answers) if answer.weight >= 0.999)
         for index, answer in enumerate(item.answers):
             if index != right and answer.weight != 0:
-                notes.lossy(f"answer {index + 1} weighs {weight_text(answer.weight)}%: a single-choice question gives full marks or none, so it counts as wrong")
+                notes.lossy(f"answer {index + 1} weighs {gift.percent(answer.weight)}%: a single-choice question gives full marks or none, so it counts as wrong")
         options = [(answer.text, index == right, answer.feedback) for index, answer in enumerate(item.answers)]
         return Imported({"type": str(self.type)}, self.gift_body(item.stem, options))

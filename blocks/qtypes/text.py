@@ -8,7 +8,6 @@ from typing import Any
 from blocks.gift import values as gift
 from blocks.model import Gap, QuestionType
 from blocks.qtypes.base import GiftNotes, NotImportable
-from blocks.qtypes.choice import weight_text
 from blocks.qtypes.gaps import GapFill
 
 
@@ -37,7 +36,7 @@ class Text(GapFill):
         for number, answer in enumerate(item.answers, start=1):
             text = " ".join(answer.text.text.split())
             if answer.weight < 0.999:
-                notes.lossy(f"answer {number} ({text!r}) weighs {weight_text(answer.weight)}%: a gap accepts an answer fully or not at all, so it is left out")
+                notes.lossy(f"answer {number} ({text!r}) weighs {gift.percent(answer.weight)}%: a gap accepts an answer fully or not at all, so it is left out")
             elif "|" in text or "]]" in text or not text:
                 notes.lossy(f"answer {number} ({text!r}) cannot stand in a gap (| and ]] separate answers there): left out")
             else:

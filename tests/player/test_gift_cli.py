@@ -20,7 +20,7 @@ def test_import_writes_a_valid_block_and_reports_by_line_and_title(tmp_path: Pat
     assert result.exit_code == 1, result.output  # one question could not be read
     assert "every-construct.gift.txt:69: error: Broken: unexpected" in result.output
     assert "every-construct.gift.txt:46: lossy: Pairs: the extra answer 'one person'" in result.output
-    assert "19 question(s); 1 left out" in result.output
+    assert "21 question(s); 1 left out" in result.output
     source = (folder / "block.md").read_text(encoding="utf-8")
     assert "id: from-moodle" in source
     validated = CliRunner().invoke(main, ["validate", str(folder)])

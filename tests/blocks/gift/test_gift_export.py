@@ -115,3 +115,24 @@ def test_every_special_character_survives_the_round_trip() -> None:
     assert [o.html for o in first["signs"].options] == ["a = b", "e {f}"]
     assert first["signs"].options[0].feedback_html == "<p>c # d</p>\n"
     assert "Which sign: ~ = # { } \\ and a new" in first["signs"].stem_html
+
+
+def test_survey_types_have_a_mapping_when_asked_for_directly() -> None:
+    """Export takes quiz questions only; a likert or private reflection asked for still maps, lossily."""
+    from blocks.gift.writing import write_question
+    from blocks.qtypes import kind
+
+    course = next(c for c in COURSES if c.id == "sample")
+    survey = course.blocks[0].surveys[0]
+    found: list[str] = []
+
+    class Notes:
+        lang = "en"
+
+        def lossy(self, message: str) -> None:
+            found.append(message)
+
+    written = {q.id: kind(q).to_gift(q, Notes()) for q in survey.questions}
+    assert written["feel"].kind.value == "description" and written["hopes"].kind.value == "essay"
+    assert write_question(written["hopes"]).endswith("What do you want from today?</p>{}")
+    assert len(found) == 1 and "likert rating (agree5) has no GIFT equivalent" in found[0]  # hopes is shared

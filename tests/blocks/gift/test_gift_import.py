@@ -69,6 +69,8 @@ EXPECTED = {
     "formats": ("single", False, (("The chair", True, "<p><em>Yes</em>, the chair.</p>"), ("The interpreter", False, "")), (), (), (), "", ""),
     "q": ("single", False, (("Будь-яка дитина", True, "<p>Так, це безкоштовно.</p>"), ("Лише батьки", False, "")), (), (), (), "", ""),
     "after-broken": ("single", False, (("True", True, ""), ("False", False, "")), (), (), (), "", ""),
+    "moodle-format": ("single", False, (("True", True, ""), ("False", False, "")), (), (), (), "", ""),
+    "hours": ("numeric", False, (), (((), 24.0, 24.0),), (), (), "", ""),
 }
 
 
@@ -91,12 +93,14 @@ def test_stems_keep_their_text_escapes_and_formats(every) -> None:
     assert questions["formats"].stem_html == "<p>Who <strong>leads</strong> the case conference?</p>\n"
     assert questions["reflect"].stem_html == "<p>What do you want from <strong>today</strong>?</p>\n"
     assert questions["q"].stem_html == "<p>Хто може зателефонувати на дитячу лінію?</p>\n"
+    assert questions["moodle-format"].stem_html == "<p>A <strong>helpline</strong> call is free<br>\nfrom any phone.</p>\n"
+    assert "answers <span class=\"cp-gap\" data-gap=\"0\"></span> hours a day." in questions["hours"].stem_html
 
 
 def test_categories_become_quizzes_and_a_description_their_introduction() -> None:
     _, block = imported()
     assert [s.title for s in block.sections] == ["First contact", "Working together"]
-    assert [len(q.questions) for q in block.quizzes] == [6, 13]
+    assert [len(q.questions) for q in block.quizzes] == [6, 15]
     assert "the next questions are about wellbeing" in block.quizzes[1].intro_html
 
 
