@@ -168,7 +168,7 @@ def _block_source(quizzes: list[_Quiz], lang: str, block_id: str, name: str) -> 
     front = {"id": block_id, "title": title, "lang": lang, "version": 1, "duration": max(1, min(10, count)),
              "summary": f"Questions imported from {Path(name).name}.", "outcomes": []}
     parts = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=False).strip(), "---", ""]
-    used: set[str] = set()
+    used = {written.ident for quiz in quizzes for written in quiz.questions}  # ids share one namespace
     for number, quiz in enumerate(q for q in quizzes if q.questions):
         section, quiz_id = _quiz_ids(slug(quiz.name) or f"quiz-{number + 1}", used)
         parts += [f"## {quiz.name or title} {{#{section}}}", "", f":::::quiz {{#{quiz_id} kind=check}}"]

@@ -76,7 +76,8 @@ class Order(QuestionKind):
         if item.kind != gift.Kind.ORDERING:
             return None
         options = item.header.lstrip(">").split()
-        if options[1:] and (not options[0].isdigit() or int(options[0]) < len(item.items) or "ALL_OR_NOTHING" not in options[1:]):
+        shows_all = bool(options) and options[0].isdigit() and int(options[0]) >= len(item.items)
+        if not shows_all or "ALL_OR_NOTHING" not in options[1:]:
             notes.lossy(f"ordering options {item.header!r}: here every item is shown and the order scores all or nothing")
         lines = [markdown(item.stem), ""]
         lines += [f"{number}. {inline(text)}" for number, text in enumerate(item.items, start=1)]

@@ -147,3 +147,17 @@ def test_a_question_without_title_or_stem_is_named_by_its_line() -> None:
     result = import_gift("{=a ~b}\n")
     assert [(note.line, note.title) for note in result.errors] == [(1, "(no title)")]
     assert "missing-stem" in result.errors[0].message
+
+
+def test_section_and_quiz_ids_never_take_a_question_s_id() -> None:
+    result = import_gift("$CATEGORY: $course$/top/Intro\n\n// [id:intro]\nFirst?{T}\n\n// [id:intro-quiz]\nSecond?{F}\n")
+    assert result.errors == [] and result.imported == 2
+    assert "{#intro-2}" in result.source and "{#intro-2-quiz kind=check}" in result.source
+
+
+@pytest.mark.parametrize(("header", "lossy"), [(">3 ALL VERTICAL ALL_OR_NOTHING", False), (">3", True),
+                                               (">2 RANDOM ALL_OR_NOTHING", True), (">3 ALL ABSOLUTE_POSITION", True)])
+def test_ordering_options_other_than_ours_are_reported(header: str, lossy: bool) -> None:
+    result = import_gift(f"::Steps::Put them in order.{{{header}\none\ntwo\nthree\n}}\n")
+    assert result.errors == [] and "1. one\n2. two\n3. three" in result.source
+    assert bool(result.notes) == lossy
