@@ -243,7 +243,7 @@ class _Parts:
                 continue
             if child.data == "lead":
                 raw = _raw(child.children[0])
-                parts.lead = Text(unescape(raw), fmt)
+                parts.lead = Text(raw, fmt)  # as written: T/F, a number or ordering items, each read on its own
                 feedback = child.children[1:]  # T/F: #wrong#right, a further # belongs to the right one
                 pieces = [_raw(f.children[-1]) for f in feedback[:1]] + ([parts._span(feedback[1:])] if feedback[1:] else [])
                 parts.lead_feedback = [with_format(piece, fmt) for piece in pieces]

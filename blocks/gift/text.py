@@ -13,7 +13,7 @@ import re
 
 from markdownify import MarkdownConverter
 
-from blocks.gift.values import BLANK, Text
+from blocks.gift.values import Text
 
 _CONVERTER = MarkdownConverter(heading_style="ATX", bullets="-", strong_em_symbol="*", escape_misc=True,
                                escape_underscores=True, escape_asterisks=True)
@@ -53,7 +53,3 @@ def as_html(fragment: str) -> Text:
 def feedback_lines(text: Text, indent: str = "  ") -> str:
     """Feedback as the blockquote indented under an option (`  > ...`)."""
     return "\n".join(f"{indent}> {line}".rstrip() for line in markdown(text).split("\n"))
-
-
-def has_blank(text: Text) -> bool:
-    return BLANK in text.text
