@@ -73,3 +73,15 @@ def test_type_detection_follows_moodle() -> None:
                      Kind.NUMERICAL, Kind.DESCRIPTION]
     single = [q.single for q in parse("D{=x ~y}\n\nE{~%50%x ~%50%y}\n").questions]
     assert single == [True, False]
+
+
+def test_the_grammar_ships_with_the_package() -> None:
+    """An installed wheel reads grammar.lark from the package: it must be package data."""
+    import fnmatch
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    patterns = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["*"]
+    assert any(fnmatch.fnmatch("grammar.lark", pattern) for pattern in patterns)
+    assert (root / "blocks" / "gift" / "grammar.lark").is_file()
