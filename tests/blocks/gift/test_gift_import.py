@@ -161,3 +161,10 @@ def test_ordering_options_other_than_ours_are_reported(header: str, lossy: bool)
     result = import_gift(f"::Steps::Put them in order.{{{header}\none\ntwo\nthree\n}}\n")
     assert result.errors == [] and "1. one\n2. two\n3. three" in result.source
     assert bool(result.notes) == lossy
+
+
+def test_the_block_source_matches_its_golden_file() -> None:
+    """every-construct.block.md was reviewed by eye: what an author gets to edit."""
+    result = import_gift((HERE / "every-construct.gift.txt").read_text(encoding="utf-8"), block_id="every-gift",
+                         name="every-construct.gift.txt")
+    assert result.source == (HERE / "every-construct.block.md").read_text(encoding="utf-8")
