@@ -14,6 +14,9 @@ from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, Rea
 from blocks.qtypes.choice import Choice
 
 _CLOSE = 0.001  # GIFT weights are percentages with at most five decimals
+# Moodle accepts a weight only from its list of grades (100%, 50%, 33.33333%, ... 10%, 5%): a
+# right option's share 1/n is on it for these n.
+_MOODLE_SHARES = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20})
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -61,6 +64,8 @@ class Multiple(Choice):
         penalty = -1 / right if question.partial else -1.0
         if not question.partial and right > 1:
             notes.lossy("Moodle gives credit for some of the right options; this question gives all or nothing")
+        if right not in _MOODLE_SHARES:
+            notes.lossy(f"{right} right options weigh {gift.percent(1 / right)}% each, which is not one of Moodle's grades: import with 'Nearest grade' selected")
         return self.gift_question(question, [1 / right if o.correct else penalty for o in question.options], single=False)
 
     def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:

@@ -136,3 +136,28 @@ def test_survey_types_have_a_mapping_when_asked_for_directly() -> None:
     assert written["feel"].kind.value == "description" and written["hopes"].kind.value == "essay"
     assert write_question(written["hopes"]).endswith("What do you want from today?</p>{}")
     assert len(found) == 1 and "likert rating (agree5) has no GIFT equivalent" in found[0]  # hopes is shared
+
+
+@pytest.mark.parametrize(("right", "partial", "notes"), [(2, True, 0), (2, False, 1), (1, False, 0), (11, True, 1), (20, True, 0)])
+def test_multiple_choice_weights_are_moodle_grades_or_reported(right: int, partial: bool, notes: int) -> None:
+    from blocks.gift.writing import write_question
+    from blocks.model import Option, QuestionType
+    from blocks.qtypes import kind
+
+    question = Question("m", QuestionType.MULTIPLE, "<p>Which?</p>", 1, partial=partial,
+                        options=tuple(Option(f"o{i}", i < right) for i in range(right + 1)))
+    found: list[str] = []
+
+    class Notes:
+        lang = "en"
+
+        def lossy(self, message: str) -> None:
+            found.append(message)
+
+    written = kind(question).to_gift(question, Notes())
+    assert len(found) == notes
+    text = write_question(written)
+    penalty = f"~%-{100 / right:.5f}".rstrip("0").rstrip(".") + "%" if partial else "~%-100%"
+    assert text.count(penalty) == 1
+    back = parse(text).questions[0]
+    assert sum(a.weight for a in back.answers if a.weight > 0) == pytest.approx(1, abs=1e-6)
