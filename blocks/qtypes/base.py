@@ -13,9 +13,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from blocks.gift import values as gift
 from blocks.model import Gap, Option, Pair, Question, QuestionType
 
 if TYPE_CHECKING:
@@ -40,6 +42,26 @@ class Reader(Protocol):
     def options(self, answers: SyntaxTreeNode) -> tuple[Option, ...]: ...
     def pairs(self, answers: SyntaxTreeNode) -> tuple[Pair, ...]: ...
     def items(self, answers: SyntaxTreeNode) -> tuple[str, ...]: ...
+
+
+class GiftNotes(Protocol):
+    """What a type's GIFT conversion is told (the block's language) and tells: what is lost."""
+
+    lang: str
+
+    def lossy(self, message: str) -> None: ...
+
+
+class NotImportable(ValueError):
+    """A GIFT question this type takes but cannot hold (a short answer with no right answer)."""
+
+
+@dataclass(frozen=True)
+class Imported:
+    """A GIFT question as the source of one `:::question`: its attributes and its Markdown body."""
+
+    attributes: dict[str, str]
+    body: str
 
 
 class Form(Protocol):
@@ -152,6 +174,16 @@ class QuestionKind(ABC):
     def chosen_options(self, response: dict[str, Any]) -> list[int]:
         """The options a response picked, for the reports' option counts (choice types)."""
         return []
+
+    # -- Moodle GIFT (docs/gift.md) ----------------------------------------------------------
+    @abstractmethod
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question | None:
+        """The question as GIFT (None when GIFT cannot hold it); anything lost goes to `notes`."""
+
+    @abstractmethod
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """A GIFT question as this type, when this type is its closest match; else None.
+        Anything lost goes to `notes`; NotImportable when it fits this type but cannot be held."""
 
 
 # -- shared checks of a response's shape ---------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html, feedback_lines, inline, markdown
 from blocks.html import plain_text
 from blocks.model import Question
 from blocks.qtypes.base import Error, FieldNames, Form, QuestionKind, Reader, letter
@@ -45,3 +47,24 @@ class Choice(QuestionKind):
         """The options the form picked, by their tokens."""
         tokens = [token for token in form.getlist(names.name(question)) if token]
         return [names.index(question, "option", token, len(question.options)) for token in tokens]
+
+    # -- GIFT: the parts single and multiple share ------------------------------------------
+    def gift_question(self, question: Question, weights: list[float], single: bool) -> gift.Question:
+        """The question as GIFT multiple choice, each option with its weight and feedback."""
+        answers = tuple(gift.Answer(as_html(option.html), weight, as_html(option.feedback_html))
+                        for option, weight in zip(question.options, weights))
+        return gift.Question(gift.Kind.MULTICHOICE, as_html(question.stem_html), single=single, answers=answers)
+
+    def gift_body(self, stem: gift.Text, options: list[tuple[gift.Text, bool, gift.Text]]) -> str:
+        """A stem (a missing word shown as a blank) and its task list, with feedback under each option."""
+        lines = [missing_word(stem), ""]
+        for text, right, feedback in options:
+            lines.append(f"- [{'x' if right else ' '}] {inline(text)}")
+            if feedback:
+                lines.append(feedback_lines(feedback))
+        return "\n".join(lines)
+
+
+def missing_word(stem: gift.Text) -> str:
+    """A stem in Markdown; a missing word's place (GIFT's answers inside the sentence) as a blank."""
+    return markdown(stem).replace(gift.BLANK, "\\_\\_\\_\\_\\_")

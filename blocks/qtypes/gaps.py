@@ -12,8 +12,10 @@ import unicodedata
 from abc import abstractmethod
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html, markdown
 from blocks.model import Gap, Question
-from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, QuestionKind, Reader
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 # Keyboards type the Ukrainian apostrophe (a letter there) as ', ’ or ʼ: all count as one.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
 MAX_GAP_ANSWER = 1000  # characters: an answer to a gap is a word or a number
+_GAP_SLOT = re.compile(r'<span class="cp-gap" data-gap="\d+"></span>')  # how blocks.syntax.gaps renders a gap
 
 
 def normalise_text(text: str) -> str:
@@ -110,3 +113,31 @@ class GapFill(QuestionKind):
 
     def describe(self, question: Question, response: dict[str, Any]) -> str:
         return "; ".join(response["gaps"])
+
+    # -- GIFT: one blank per question ----------------------------------------------------------
+    gift_kind: gift.Kind
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question | None:
+        """A question of one gap: GIFT's answers stand where the gap is (Moodle's missing word)."""
+        if len(question.gaps) != 1:
+            notes.lossy(f"has {len(question.gaps)} gaps and a GIFT question holds one: not exported; split it into questions of one gap each")
+            return None
+        stem = as_html(_GAP_SLOT.sub(gift.BLANK, question.stem_html))
+        return self.gift_gap(question.gaps[0], stem, notes)
+
+    @abstractmethod
+    def gift_gap(self, gap: Gap, stem: gift.Text, notes: GiftNotes) -> gift.Question:
+        """The GIFT question of a stem and its one gap."""
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """The answers become one gap, where they stood or after the stem."""
+        if item.kind != self.gift_kind:
+            return None
+        gap = self.gap_source(item, notes)
+        stem = markdown(item.stem)
+        body = stem.replace(gift.BLANK, gap) if gift.BLANK in stem else f"{stem} {gap}"
+        return Imported({"type": str(self.type)}, body)
+
+    @abstractmethod
+    def gap_source(self, item: gift.Question, notes: GiftNotes) -> str:
+        """The `[[...]]` of a GIFT question's answers; NotImportable when none is right."""

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html
 from blocks.model import SCALES, Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, QuestionKind, Reader, index_in, whole_number
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, QuestionKind, Reader, index_in, whole_number
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -58,3 +60,12 @@ class Likert(QuestionKind):
 
     def describe(self, question: Question, response: dict[str, Any]) -> str:
         return str(response["value"])
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        """Moodle's quizzes have no rating scale: the statement alone, as a description."""
+        notes.lossy(f"a likert rating ({question.scale}) has no GIFT equivalent: exported as a description, without its scale")
+        return gift.Question(gift.Kind.DESCRIPTION, as_html(question.stem_html))
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """No GIFT question is a rating on a scale."""
+        return None

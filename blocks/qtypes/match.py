@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html, inline, markdown, plain
 from blocks.html import plain_text
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader, indices_in
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, QuestionKind, Reader, indices_in
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -62,3 +64,23 @@ class Match(QuestionKind):
         pairs = question.pairs
         return "; ".join(f"{plain_text(pairs[t].term_html)} → {pairs[m].match_text if m >= 0 else '–'}"
                          for t, m in enumerate(response["matches"]))
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        """GIFT matching: `=term -> match`, the match side plain text."""
+        pairs = tuple(gift.Pair(as_html(p.term_html), plain_text(p.match_html)) for p in question.pairs)
+        return gift.Question(gift.Kind.MATCH, as_html(question.stem_html), pairs=pairs)
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """Matching; its distractors (`= -> extra`) have no place here."""
+        if item.kind != gift.Kind.MATCH:
+            return None
+        lines = [markdown(item.stem), ""]
+        for pair in item.pairs:
+            term = inline(pair.term)
+            if not term:
+                notes.lossy(f"the extra answer {pair.match!r} (a distractor) is left out: here every match belongs to a term")
+            elif "->" in term:
+                notes.lossy(f"the pair {term!r} is left out: a term cannot contain ->")
+            else:
+                lines.append(f"- {term} -> {plain(pair.match)}")
+        return Imported({"type": str(self.type)}, "\n".join(lines))

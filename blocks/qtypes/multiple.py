@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, Reader, indices_in
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, Reader, indices_in
 from blocks.qtypes.choice import Choice
+
+_CLOSE = 0.001  # GIFT weights are percentages with at most five decimals
+# Moodle accepts a weight only from its list of grades (100%, 50%, 33.33333%, ... 10%, 5%): a
+# right option's share 1/n is on it for these n.
+_MOODLE_SHARES = frozenset({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 20})
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -50,3 +56,31 @@ class Multiple(Choice):
 
     def chosen_options(self, response: dict[str, Any]) -> list[int]:
         return list(response["choices"])
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        """Right options share the marks; a wrong pick costs a right option's share with partial
+        credit (Moodle's own scoring, then), or all the marks without it."""
+        right = self.correct_count(question)
+        penalty = -1 / right if question.partial else -1.0
+        if not question.partial and right > 1:
+            notes.lossy("Moodle gives credit for some of the right options; this question gives all or nothing")
+        if right not in _MOODLE_SHARES:
+            notes.lossy(f"{right} right options weigh {gift.percent(1 / right)}% each, which is not one of Moodle's grades: import with 'Nearest grade' selected")
+        return self.gift_question(question, [1 / right if o.correct else penalty for o in question.options], single=False)
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """Multiple choice with no `=`: right options weigh more than 0."""
+        if item.kind != gift.Kind.MULTICHOICE or item.single:
+            return None
+        right = [answer.weight for answer in item.answers if answer.weight > 0]
+        wrong = [answer.weight for answer in item.answers if answer.weight <= 0]
+        partial = not wrong or any(abs(weight + 1) > _CLOSE for weight in wrong)
+        if any(abs(weight - 1 / len(right)) > _CLOSE for weight in right):
+            notes.lossy(f"the right options weigh {', '.join(gift.percent(w) + '%' for w in right)}; here they weigh the same")
+        if partial and any(abs(weight + 1 / len(right)) > _CLOSE for weight in wrong):
+            notes.lossy(f"a wrong option costs {gift.percent(1 / len(right))}% here (a right option's share), not {', '.join(gift.percent(-w) + '%' for w in wrong)}")
+        if not partial and len(right) > 1:
+            notes.lossy("wrong options cost 100%: imported as all or nothing, so picking only some of the right options earns nothing")
+        options = [(answer.text, answer.weight > 0, answer.feedback) for answer in item.answers]
+        attributes = {"type": str(self.type), **({"partial": "true"} if partial else {})}
+        return Imported(attributes, self.gift_body(item.stem, options))

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html, inline, markdown
 from blocks.html import plain_text
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader, indices_in, whole_number
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, QuestionKind, Reader, indices_in, whole_number
+
+# Moodle's ordering question (qtype_ordering) as GIFT writes it: show all items, vertically,
+# all or nothing, as ours is scored.
+GIFT_HEADER = "ALL VERTICAL ALL_OR_NOTHING"
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -62,3 +68,20 @@ class Order(QuestionKind):
 
     def describe(self, question: Question, response: dict[str, Any]) -> str:
         return "; ".join(f"{n}. {plain_text(question.items[i])}" for n, i in enumerate(response["order"], start=1))
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        """Moodle's ordering question, items in the right order, one a line."""
+        header = f">{len(question.items)} {GIFT_HEADER}"
+        return gift.Question(gift.Kind.ORDERING, as_html(question.stem_html), items=tuple(as_html(i) for i in question.items), header=header)
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """An ordering question; other ways Moodle shows or grades it are reported."""
+        if item.kind != gift.Kind.ORDERING:
+            return None
+        options = item.header.lstrip(">").split()
+        shows_all = bool(options) and options[0].isdigit() and int(options[0]) >= len(item.items)
+        if not shows_all or "ALL_OR_NOTHING" not in options[1:]:
+            notes.lossy(f"ordering options {item.header!r}: here every item is shown and the order scores all or nothing")
+        lines = [markdown(item.stem), ""]
+        lines += [f"{number}. {inline(text)}" for number, text in enumerate(item.items, start=1)]
+        return Imported({"type": str(self.type)}, "\n".join(lines))

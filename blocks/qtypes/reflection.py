@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from blocks.gift import values as gift
+from blocks.gift.text import as_html, markdown
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, QuestionKind, Reader
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, QuestionKind, Reader
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
@@ -22,6 +24,7 @@ class Reflection(QuestionKind):
     answer_list = None
     attributes = frozenset({"share"})
     prompts_discussion = True
+
     def read(self, reader: Reader, answers: SyntaxTreeNode | None) -> dict[str, Any]:
         return {"share": reader.choice("share", ["trainer"], "")}
 
@@ -54,3 +57,16 @@ class Reflection(QuestionKind):
 
     def describe(self, question: Question, response: dict[str, Any]) -> str:
         return response.get("text", "")
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        """Moodle's essay: free text, which a teacher grades there."""
+        if question.share != "trainer":
+            notes.lossy("this reflection is private to the learner; a Moodle essay is read and graded by a teacher")
+        return gift.Question(gift.Kind.ESSAY, as_html(question.stem_html))
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """An essay (`{}`): free text, unscored here."""
+        if item.kind != gift.Kind.ESSAY:
+            return None
+        notes.lossy("an essay is graded by a teacher in Moodle; here it is an unscored reflection, shared with the trainer")
+        return Imported({"type": str(self.type), "share": "trainer"}, markdown(item.stem))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from blocks.gift import values as gift
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, InvalidResponse, index_in
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, InvalidResponse, index_in
 from blocks.qtypes.choice import Choice
+
+# How a GIFT true/false question's two options read in each language of the bundled content.
+TRUTH_WORDS = {"en": ("True", "False"), "uk": ("Правда", "Неправда"), "mk": ("Точно", "Неточно"), "bg": ("Вярно", "Невярно")}
 
 
 class Single(Choice):
@@ -38,3 +42,22 @@ class Single(Choice):
 
     def chosen_options(self, response: dict[str, Any]) -> list[int]:
         return [response["choice"]]
+
+    def to_gift(self, question: Question, notes: GiftNotes) -> gift.Question:
+        return self.gift_question(question, [1.0 if option.correct else 0.0 for option in question.options], single=True)
+
+    def from_gift(self, item: gift.Question, notes: GiftNotes) -> Imported | None:
+        """True/false, and multiple choice with one right answer (`=`)."""
+        if item.kind == gift.Kind.TRUEFALSE:
+            true, false = TRUTH_WORDS.get(notes.lang, TRUTH_WORDS["en"])
+            options = [(gift.Text(true, "plain"), item.truth, item.true_feedback),
+                       (gift.Text(false, "plain"), not item.truth, item.false_feedback)]
+            return Imported({"type": str(self.type)}, self.gift_body(item.stem, options))
+        if item.kind != gift.Kind.MULTICHOICE or not item.single:
+            return None
+        right = next(i for i, answer in enumerate(item.answers) if answer.weight >= 0.999)
+        for index, answer in enumerate(item.answers):
+            if index != right and answer.weight != 0:
+                notes.lossy(f"answer {index + 1} weighs {gift.percent(answer.weight)}%: a single-choice question gives full marks or none, so it counts as wrong")
+        options = [(answer.text, index == right, answer.feedback) for index, answer in enumerate(item.answers)]
+        return Imported({"type": str(self.type)}, self.gift_body(item.stem, options))

@@ -12,6 +12,7 @@ import click
 from blocks.validate import validate_paths
 from player.cli.app import make_app as _app
 from player.cli.export import export
+from player.cli.gift import export_gift_command, import_
 from player.cli.lti import lti
 from player.cli.translate import translate
 from player.cli.xapi import xapi
@@ -119,7 +120,9 @@ def user_create(email: str, role: str, name: str, password: str, database: str |
     click.echo(f"created {role} {normalise_email(email)}", err=True)
 
 
+export.add_command(export_gift_command)
 main.add_command(export)
+main.add_command(import_)
 
 main.add_command(translate)
 main.add_command(lti)

@@ -71,3 +71,10 @@ def test_nothing_outside_the_homes_branches_on_a_type() -> None:
             offenders += [f"{path.relative_to(REPO)}:{n}" for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                           if TYPE_BRANCH.search(line)]
     assert offenders == []
+
+
+def test_reading_and_writing_gift_are_parts_every_type_states() -> None:
+    """Moodle GIFT import and export (docs/gift.md) ask each type's home, never a table elsewhere."""
+    assert {"to_gift", "from_gift"} <= QuestionKind.__abstractmethods__
+    for found in KINDS.values():
+        assert "to_gift" in vars(type(found)) or any("to_gift" in vars(base) for base in type(found).__mro__[1:-2])
