@@ -33,14 +33,19 @@ class Reply:
     body: bytes
 
 
-def fetch(port: int, method: str, path: str, cookie: str = "", form: dict | None = None) -> Reply:
-    """One request on its own connection; gunicorn's sync workers close it after the reply."""
-    body = urlencode(form or {}, doseq=True).encode()
+def fetch(port: int, method: str, path: str, cookie: str = "", form: dict | None = None,
+          json_body: bytes | None = None, token: str = "") -> Reply:
+    """One request on its own connection; gunicorn's sync workers close it after the reply. A
+    JSON body goes with its form token in the X-CSRFToken header, as the offline sync sends it."""
+    body = json_body if json_body is not None else urlencode(form or {}, doseq=True).encode()
     head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
     if cookie:
         head.append(f"Cookie: {COOKIE}={cookie}")
+    if token:
+        head.append(f"X-CSRFToken: {token}")
     if method == "POST":
-        head += ["Content-Type: application/x-www-form-urlencoded", f"Content-Length: {len(body)}"]
+        kind = "application/json" if json_body is not None else "application/x-www-form-urlencoded"
+        head += [f"Content-Type: {kind}", f"Content-Length: {len(body)}"]
     with socket.create_connection(("127.0.0.1", port), timeout=30) as connection:
         connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
         chunks = []

@@ -193,6 +193,22 @@ class Submission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class HeldSubmission(Base):
+    """A submission synced from a device that could not count (its quiz was out of attempts, or
+    its block had changed since it was downloaded): kept whole and shown to the learner, never
+    dropped. Its client id is claimed like any other, so sending it again holds nothing twice."""
+
+    __tablename__ = "held_submissions"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[str] = mapped_column(String(100))
+    block_id: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(String(32))  # a code of player.domain.sync.Held
+    payload: Mapped[dict] = mapped_column(JSON)  # what the device sent: its address and its fields
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Certificate(Base):
     __tablename__ = "certificates"
 

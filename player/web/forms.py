@@ -14,7 +14,7 @@ from flask import abort, current_app, request
 
 from blocks.model import Question
 from blocks.qtypes import kind
-from blocks.qtypes.base import FieldNames
+from blocks.qtypes.base import FieldNames, Form
 
 SURVEY_SEED = 0  # survey fields (scales, free text) carry no answer to hide
 MAX_SEED = 2**31 - 1
@@ -41,12 +41,14 @@ def submitted_seed() -> int:
     return int(value)
 
 
-def responses(questions: Iterable[Question], names: FieldNames) -> dict[str, dict[str, Any]]:
-    """The response to each question the learner answered; InvalidResponse when a field makes
-    no sense (a token of no option, a position that is not a number)."""
+def responses(questions: Iterable[Question], names: FieldNames, form: Form | None = None) -> dict[str, dict[str, Any]]:
+    """The response to each question the learner answered (in the request's form, or `form`: a
+    device's queued one); InvalidResponse when a field makes no sense (a token of no option, a
+    position that is not a number)."""
+    fields = request.form if form is None else form
     found = {}
     for question in questions:
-        response = kind(question).from_form(question, request.form, names)
+        response = kind(question).from_form(question, fields, names)
         if response is not None:
             found[question.id] = response
     return found

@@ -21,7 +21,7 @@ from player.cli import main
 from player.store.database import Base
 from player.store.models import (
     Answer, Attempt, Attendance, BlockProgress, Certificate, Cohort, CohortTrainer, LtiAccount, LtiGradeTarget,
-    LtiPlatform, Membership, OutboxMessage, SectionView, Submission, SurveyAnswer, User, XapiAgent, utcnow,
+    HeldSubmission, LtiPlatform, Membership, OutboxMessage, SectionView, Submission, SurveyAnswer, User, XapiAgent, utcnow,
 )
 from player.web import db
 from tests.conftest import post
@@ -41,6 +41,8 @@ def _everything(write: Any, user_id: int, cohort_id: int, name: str, words: str)
         SectionView(**where, section_id="pretest"),
         SurveyAnswer(**where, survey_id="reflect", question_id="reflection-1", response={"text": f"{words} {name}"}),
         Submission(client_id=f"client-{user_id}", user_id=user_id),
+        HeldSubmission(client_id=f"held-{user_id}", user_id=user_id, course_id="resilience", block_id=where["block_id"],
+                       reason="no-attempts", payload={"fields": {"q-reflect": f"{words} {name}"}}),
         Certificate(user_id=user_id, course_id="resilience", name=name, title="Becoming resilient", hours=1.5),
     ])
     attempt = Attempt(**where, quiz_id="check", number=1, seed=1, percent=50.0, passed=False, submitted_at=utcnow())
