@@ -235,8 +235,7 @@ def test_activity_materials_and_handout_titles_are_units(course: Path) -> None:
     assert translated.handouts[0].title == "Перший контакт"
 
 
-# resilience joins this list when its Bulgarian catalogues (r1-r5 and the course's own) are complete
-@pytest.mark.parametrize("name", ["core-blocks", "protection-in-crisis", "sample"])
+@pytest.mark.parametrize("name", ["core-blocks", "protection-in-crisis", "resilience", "sample"])
 def test_every_language_a_bundled_course_lists_is_complete_and_marked_for_review(name: str) -> None:
     """A bundled course lists a language only when every catalogue of it is complete and says its review state."""
     course = Loader().course(ROOT / "courses" / name)

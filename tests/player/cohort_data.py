@@ -2,7 +2,7 @@
 are worked out by hand (see each test). Times and answers are set explicitly.
 
 The cohort "Skopje spring" takes the resilience course (r1..r6, a pre-test in r1 and a
-post-test in r5). Four members, sorted by name: "=SUM(1+1)" (a name a spreadsheet would run),
+post-test in r6). Four members, sorted by name: "=SUM(1+1)" (a name a spreadsheet would run),
 Ana, Boris, Cvetan. Outside the cohort: Olga (signed up, core-blocks only) and a guest; their
 data must never reach the cohort's reports, and the guest never the overview.
 """
@@ -19,7 +19,7 @@ from player.store.models import Answer, Attempt, Attendance, BlockProgress, Coho
 from player.web import db
 
 R1, R2, R3 = "r1-resilience-to-stress", "r2-impact-of-stress", "r3-seeking-help"
-R5 = "r5-resilience-programmes"
+R6 = "r6-resilience-with-children"
 CORE_A = "a-cultural-sensitivity"
 
 
@@ -94,7 +94,7 @@ def seed(app: Flask) -> Seeded:
         for user, number, percent in ((ana, 1, 40.0), (ana, 2, 60.0), (boris, 1, 50.0), (cvetan, 1, 30.0), (olga, 1, 10.0)):
             _attempt(write, user, R1, "course-pretest", number, percent, [])
         for user, number, percent in ((ana, 1, 70.0), (ana, 2, 90.0), (boris, 1, 75.0), (olga, 1, 100.0)):
-            _attempt(write, user, R5, "course-posttest", number, percent, [])
+            _attempt(write, user, R6, "course-posttest", number, percent, [])
 
         evaluations: list[tuple[int, str, str, dict[str, int], str]] = [
             (ana, R1, "2026-01-15", {"eval-relevance": 5, "eval-usefulness": 4, "eval-apply": 2,
