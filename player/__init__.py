@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from player.store.keeping import Memory
     from player.web import access, auth, content, db, errors, i18n, pages, security, templating
     from player.web.config import finalise, from_environment
-    from player.web.views import account, catalog, certificates, data, learn, lti, outbox, preview, quiz, sync, trainer
+    from player.web.views import account, catalog, certificates, data, learn, lti, offline, outbox, preview, quiz, sync, trainer
 
     app.config.update(from_environment(Path(app.instance_path)))
     app.config.update(config or {})
@@ -30,7 +30,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
-    for blueprint in (catalog.bp, learn.bp, quiz.bp, sync.bp, account.bp, certificates.bp, preview.bp, trainer.bp, data.bp):
+    for blueprint in (catalog.bp, learn.bp, quiz.bp, sync.bp, offline.bp, account.bp, certificates.bp, preview.bp, trainer.bp, data.bp):
         app.register_blueprint(blueprint)
     lti.init_app(app)
     outbox.init_app(app)

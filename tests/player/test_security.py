@@ -292,8 +292,12 @@ def test_join_code_puts_the_learner_in_the_cohort(app: Flask, client: FlaskClien
 
 
 def test_html_never_contains_a_script_from_content(client: FlaskClient) -> None:
+    """The only scripts are the player's own files (the offline enhancement): none inline, none from content."""
     page = client.get("/courses/core-blocks/").get_data(as_text=True)
-    assert not re.search(r"<script", page)
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)
+    sources = re.findall(r'<script src="([^"]+)" defer>', page)
+    assert scripts and all(body.strip() == "" for body in scripts)
+    assert sources == ["/static/offline/outbox.js", "/static/offline/page.js"]
 
 
 # --- the session cookie, checked once per cookie ----------------------------------------------

@@ -147,3 +147,9 @@ def test_a_pending_answers_file_is_sent_from_another_device(app: Flask, client: 
                                             "file": (io.BytesIO(b"{nope"), "x.json")},
                       content_type="multipart/form-data", follow_redirects=True)
     assert "no pending answers that could be read" in bad.get_data(as_text=True)
+
+
+def test_the_reply_carries_the_sessions_form_token(client: FlaskClient) -> None:
+    """A first sync may make the visitor a guest with a new session: the page's forms need its token."""
+    reply = send(client, [queued_quiz(client)])
+    assert reply.json["form_token"] == csrf_token(client, STEP_URL)

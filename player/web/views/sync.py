@@ -30,6 +30,7 @@ from player.web import db
 from player.web.access import allow
 from player.web.auth import ensure_learner
 from player.web.content import store
+from player.web.security import csrf_token
 from player.web.forms import MAX_SEED, SURVEY_SEED, field_names, responses
 from player.web.step_page import EVALUATION_STEP, neighbours, steps
 
@@ -45,7 +46,10 @@ def sync() -> Response:
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 0 < len(items) <= MAX_ITEMS:
         return Response(json.dumps({"error": f"send {{\"items\": [...]}} with 1 to {MAX_ITEMS} items"}), 400, mimetype="application/json")
-    return jsonify(results=[_answer(found) for found in _record(items)])
+    results = [_answer(found) for found in _record(items)]
+    # A first sync may have made the visitor a guest, with a fresh session and so a fresh form
+    # token: the page that sent it puts this one in its forms, which stay valid.
+    return jsonify(results=results, form_token=csrf_token())
 
 
 @bp.get("/sync/import")
