@@ -95,7 +95,6 @@ _BLOCK_ATTEMPTS = select(
     Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
 ).filter_by(**_IN_BLOCK).order_by(Attempt.number)
 _VIEWED = select(SectionView.section_id).filter_by(**_IN_BLOCK)
-_NEW_ATTEMPT = insert(Attempt).returning(Attempt.id)
 _ANSWERS_OF = select(Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
     Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.id)
 _SUBMIT = update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
@@ -103,20 +102,34 @@ _SUBMIT = update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
 
 
 # -- the steps every write shares ------------------------------------------------------------
-def claim(write: Session | Connection, user_id: int, client_id: str) -> bool:
+def claim(write: Session | Connection, user_id: int, client_id: str, *, locked: bool = False) -> bool:
     """Record a request's client id, first in its transaction; False when it was recorded before.
 
-    On PostgreSQL the learner's row is locked first, so one learner's writes run one after
-    another (two tabs, a retry racing the original); SQLite's BEGIN IMMEDIATE already does.
+    On PostgreSQL the learner's row is locked first (unless this transaction already holds it:
+    `locked`), so one learner's writes run one after another (two tabs, a retry racing the
+    original); SQLite's BEGIN IMMEDIATE already does.
     """
     if not CLIENT_ID.fullmatch(client_id):
         raise ValueError(f"a client id is 16 to 64 letters, digits or hyphens, not {client_id!r}")
     connection = _connection(write)
     dialect = connection.dialect.name
-    if dialect == "postgresql":
+    if dialect == "postgresql" and not locked:
         connection.execute(_LOCK, {"user_id": user_id})
     found = connection.execute(_statement("claim", dialect), {"client_id": client_id, "user_id": user_id, "now": utcnow()})
     return found.first() is not None
+
+
+def lock_learner(write: Session, user_id: int) -> None:
+    """Hold the learner's row for the rest of the transaction (PostgreSQL; SQLite's BEGIN
+    IMMEDIATE already serialises writers): what `claim` does, once for a whole batch."""
+    connection = write.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"user_id": user_id})
+
+
+def block_attempts(write: Session, where: Where) -> list[AttemptRow]:
+    """The learner's attempts in a block, in order, as this transaction sees them."""
+    return [AttemptRow(*row) for row in write.connection().execute(_BLOCK_ATTEMPTS, where.params)]
 
 
 def _connection(write: Session | Connection) -> Connection:
@@ -136,7 +149,7 @@ class Where:
         return {"user_id": self.user_id, "course_id": self.course_id, "block_id": self.block.id}
 
 
-def _stamp(write: Session, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
+def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
     """The progress row of the block: moved on, and completion and success stamped the first
     time they are reached (SPEC 6), from the attempts as this transaction leaves them."""
     connection = write.connection()
@@ -161,7 +174,7 @@ def mark_viewed(write: Session, where: Where, section_id: str, position: str) ->
     if section_id:
         connection.execute(_statement("view", dialect), {**where.params, "section_id": section_id, "now": utcnow()})
     attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
-    _stamp(write, where, attempts, position)
+    stamp_progress(write, where, attempts, position)
 
 
 # -- quizzes -------------------------------------------------------------------------------
@@ -193,31 +206,43 @@ class Outcome(StrEnum):
 class Recorded:
     outcome: Outcome
     number: int | None = None  # the attempt's number
-    status: BlockStatus | None = None  # the block as the submission left it
+    status: BlockStatus | None = None  # the block as the submission left it (when it was stamped)
+    attempts: tuple[AttemptRow, ...] = ()  # the learner's attempts in the block, as this write left them
 
 
-def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str) -> Recorded:
+def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str, *,
+                known: list[AttemptRow] | None = None, batch: bool = False) -> Recorded:
     """Save the answers given into the open attempt (starting one if attempts remain) and, when
-    the form says submit, score the attempt from its latest answers (unanswered count zero)."""
+    the form says submit, score the attempt from its latest answers (unanswered count zero).
+
+    A batch of a device's queue (player.domain.sync) passes the block's attempts as the last
+    item left them (`known`) and stamps the progress row once at its end (`batch`): the same
+    rules, fewer statements per item."""
     connection = write.connection()
-    if not claim(connection, where.user_id, client_id):
-        return Recorded(Outcome.DUPLICATE)
-    attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
+    if not claim(connection, where.user_id, client_id, locked=batch):
+        return Recorded(Outcome.DUPLICATE, attempts=tuple(known or ()))
+    attempts = known if known is not None else [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
     status = quiz_status(given.quiz, attempts)
     if status.open_attempt is None and (status.attempts_left == 0 or status.passed and given.quiz.kind != QuizKind.CHECK):
-        return Recorded(Outcome.NO_ATTEMPTS)
-    attempt, latest = _open_attempt(connection, where, status)
-    _append_answers(connection, attempt.id, given, latest)
+        return Recorded(Outcome.NO_ATTEMPTS, attempts=tuple(attempts))
+    latest = _latest_answers(connection, status)
     if not given.submit:
-        _stamp(write, where, attempts if status.open_attempt else [*attempts, attempt])
-        return Recorded(Outcome.SAVED, attempt.number)
+        attempt = status.open_attempt or _new_attempt(connection, where, status)
+        _append_answers(connection, attempt.id, given, latest)
+        now = attempts if status.open_attempt else [*attempts, attempt]
+        return Recorded(Outcome.SAVED, attempt.number, None if batch else stamp_progress(write, where, now), tuple(now))
     scores = {**{qid: answer.score for qid, answer in latest.items()}, **given.scores}
     percent = round(quiz_percent(given.quiz, scores), 2)
-    done = attempt._replace(submitted_at=utcnow(), percent=percent, passed=passed(given.quiz, percent))
-    connection.execute(_SUBMIT, {"attempt_id": done.id, "now": done.submitted_at, "percent": percent, "passed": done.passed})
+    finished = Finished(utcnow(), percent, passed(given.quiz, percent))
+    if status.open_attempt is None:  # answered and submitted at once: the attempt is written finished
+        done = _new_attempt(connection, where, status, finished)
+    else:
+        done = status.open_attempt._replace(submitted_at=finished.at, percent=percent, passed=finished.passed)
+        connection.execute(_SUBMIT, {"attempt_id": done.id, "now": finished.at, "percent": percent, "passed": finished.passed})
+    _append_answers(connection, done.id, given, latest)
     events.attempt_submitted(write, where.user_id, where.course_id, where.block, given.quiz, done, scores)
-    others = [a for a in attempts if a.id != done.id]
-    return Recorded(Outcome.SUBMITTED, done.number, _stamp(write, where, [*others, done]))
+    now = [*(a for a in attempts if a.id != done.id), done]
+    return Recorded(Outcome.SUBMITTED, done.number, None if batch else stamp_progress(write, where, now), tuple(now))
 
 
 @dataclass(frozen=True)
@@ -228,17 +253,34 @@ class Latest:
     score: Score
 
 
-def _open_attempt(connection: Connection, where: Where, status: QuizStatus) -> tuple[AttemptRow, dict[str, Latest]]:
-    """The open attempt with its latest answers, or a new attempt with none."""
-    if status.open_attempt is not None:
-        latest = {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
-                  in connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
-        return status.open_attempt, latest
+@dataclass(frozen=True)
+class Finished:
+    """How a submitted attempt ends: when, its percent, whether it passed."""
+
+    at: datetime
+    percent: float
+    passed: bool
+
+
+def _latest_answers(connection: Connection, status: QuizStatus) -> dict[str, Latest]:
+    """The latest answer to each question of the open attempt (none without one)."""
+    if status.open_attempt is None:
+        return {}
+    return {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
+            in connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
+
+
+def _new_attempt(connection: Connection, where: Where, status: QuizStatus, finished: Finished | None = None) -> AttemptRow:
+    """A new attempt, open, or already finished when it is answered and submitted at once."""
     number = 1 + max((a.number for a in status.submitted), default=0)
+    now = utcnow()
+    ended = {"submitted_at": finished.at, "percent": finished.percent, "passed": finished.passed} if finished else {}
     values = {**where.params, "quiz_id": status.quiz.id, "block_version": where.block.version, "number": number,
-              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": utcnow()}
-    attempt_id = connection.execute(_NEW_ATTEMPT, values).scalar_one()
-    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, None, None, None), {}
+              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": now, **ended}
+    attempt_id = connection.execute(insert(Attempt).returning(Attempt.id), values).scalar_one()
+    if finished is None:
+        return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, None, None, None)
+    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, finished.at, finished.percent, finished.passed)
 
 
 def _append_answers(connection: Connection, attempt_id: int, given: QuizAnswers, latest: dict[str, Latest]) -> None:

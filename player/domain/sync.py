@@ -25,7 +25,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from blocks.model import Survey
-from player.domain.recording import Outcome, QuizAnswers, Where, claim, mark_viewed, record_quiz, record_survey
+from player.domain.progress import AttemptRow
+from player.domain.recording import (
+    Outcome, QuizAnswers, Where, block_attempts, claim, lock_learner, mark_viewed, record_quiz, record_survey, stamp_progress,
+)
 from player.store.models import HeldSubmission, utcnow
 
 MAX_ITEMS = 100  # per batch: a device sends a longer queue in several
@@ -88,24 +91,45 @@ class Queued:
     refused: str = ""
 
 
+Touched = dict[tuple[str, str], tuple[Where, list[AttemptRow]]]  # per course and block: its attempts so far
+
+
 def record_batch(write: Session, user_id: int, items: list[Queued]) -> list[Synced]:
-    """Record a device's items in order, in the caller's one transaction; an answer per item."""
-    return [_record(write, user_id, item) for item in items]
+    """Record a device's items in order, in the caller's one transaction; an answer per item.
+
+    The learner's row is locked once, each block's attempts are read once and carried from item
+    to item, and each block's progress row is stamped once, after its last item: the rules of
+    one submission, with a few statements per item instead of eight."""
+    lock_learner(write, user_id)
+    touched: Touched = {}
+    results = [_record(write, user_id, item, touched) for item in items]
+    for where, attempts in touched.values():
+        stamp_progress(write, where, attempts)
+    return results
 
 
-def _record(write: Session, user_id: int, item: Queued) -> Synced:
+def _quiz(write: Session, work: QuizItem, client_id: str, touched: Touched) -> tuple[Outcome, int | None]:
+    key = (work.where.course_id, work.where.block.id)
+    if key not in touched:
+        touched[key] = (work.where, block_attempts(write, work.where))
+    recorded = record_quiz(write, work.where, work.given, client_id, known=touched[key][1], batch=True)
+    touched[key] = (work.where, list(recorded.attempts))
+    return recorded.outcome, recorded.number
+
+
+def _record(write: Session, user_id: int, item: Queued, touched: Touched) -> Synced:
     if item.refused:
         return Synced(item.client_id, Status.REFUSED, item.refused)
     if item.held is not None and item.held_where is not None:
         return _hold(write, item.held_where, item, item.held, claimed=False)
     work = item.work
     if isinstance(work, QuizItem):
-        recorded = record_quiz(write, work.where, work.given, item.client_id)
-        if recorded.outcome == Outcome.DUPLICATE:
+        outcome, number = _quiz(write, work, item.client_id, touched)
+        if outcome == Outcome.DUPLICATE:
             return _already(write, item.client_id)
-        if recorded.outcome == Outcome.NO_ATTEMPTS:
+        if outcome == Outcome.NO_ATTEMPTS:
             return _hold(write, work.where, item, Held.NO_ATTEMPTS, claimed=True)
-        return Synced(item.client_id, Status.RECORDED, attempt=recorded.number if recorded.outcome == Outcome.SUBMITTED else None)
+        return Synced(item.client_id, Status.RECORDED, attempt=number if outcome == Outcome.SUBMITTED else None)
     if isinstance(work, SurveyItem):
         fresh = record_survey(write, work.where, work.survey, work.responses, item.client_id)
         return Synced(item.client_id, Status.RECORDED) if fresh else _already(write, item.client_id)
