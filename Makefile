@@ -42,6 +42,8 @@ bench: install
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/offline.py
 
 # Re-resolve every dependency to its newest release allowed by pyproject.toml; review the diff.
 # After adding a dependency to pyproject.toml, `make lock LOCK_FLAGS=` pins it and keeps the rest.

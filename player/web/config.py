@@ -27,6 +27,7 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "DATABASE_URL": env.get("COURSEPACK_DATABASE_URL") or f"sqlite:///{instance_path / 'coursepack.db'}",
         "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL", "memory://"),
         "CONTENT_RELOAD": env.get("COURSEPACK_RELOAD", "1") == "1",
+        "RELEASE": env.get("COURSEPACK_RELEASE", ""),
         "TEMPLATES_AUTO_RELOAD": development,  # an edited template shows at once; production keeps them
         "PUBLIC_URL": env.get("COURSEPACK_PUBLIC_URL", ""),
         # Flask has its own defaults for these, so they are set here, before the caller's overrides.

@@ -37,6 +37,7 @@ PAGES = {
     "step of a bundled public course": f"/courses/core-blocks/{PUBLIC_BLOCK.id}/{PUBLIC_BLOCK.sections[1].id}",
     "sign up": "/signup",
     "sign in": "/signin",
+    "saved on this device (offline)": "/offline/saved",
 }
 
 

@@ -134,8 +134,32 @@ def test_a_guests_offline_answers_become_the_accounts_after_signing_up(tablet: t
     email = new_email()
     sign_up(page, email)
     page.goto(START)
-    page.wait_for_function("indexedDB && window.CoursepackOutbox && CoursepackOutbox.all().then(items => items.length === 0)")
+    for _ in range(100):  # the page sends the outbox on load
+        if page.evaluate("CoursepackOutbox.all().then(items => items.length)") == 0:
+            break
+        page.wait_for_timeout(100)
     with live_server.app.app_context():
         account = db.session().scalars(select(User).where(User.email == email)).one()
         mine = db.session().scalars(select(Attempt).where(Attempt.user_id == account.id, Attempt.quiz_id == QUIZ.id)).all()
     assert len(mine) == 1 and mine[0].percent == 100.0
+
+
+def test_a_new_release_of_the_worker_keeps_the_outbox_and_the_downloads(tablet: tuple[BrowserContext, Page], live_server: LiveServer) -> None:
+    _context, page = tablet
+    download(page)
+    page.evaluate("""CoursepackOutbox.keep({client_id: 'f'.repeat(32), url: '/courses/x/y/z', fields: {go: 'next'}})""")
+    shells = "caches.keys().then(names => names.filter(n => n.startsWith('coursepack-shell-')))"
+    before = page.evaluate(shells)
+    live_server.app.config["RELEASE"] = "a-new-release"  # what COURSEPACK_RELEASE does on a deployment
+    try:
+        page.evaluate("""navigator.serviceWorker.getRegistration().then(r => r.update()).then(() => new Promise(done => {
+            const r = navigator.serviceWorker; r.addEventListener('controllerchange', done); setTimeout(done, 8000); }))""")
+        for _ in range(100):  # the new worker stores its shell, takes over, then drops the old shell
+            if page.evaluate(shells) == ["coursepack-shell-a-new-release"]:
+                break
+            page.wait_for_timeout(100)
+    finally:
+        live_server.app.config["RELEASE"] = ""
+    assert page.evaluate(shells) == ["coursepack-shell-a-new-release"] != before
+    assert page.evaluate("CoursepackOutbox.all().then(items => items.map(i => i.client_id))") == ["f" * 32]
+    assert page.evaluate("caches.keys().then(names => names.filter(n => n.startsWith('coursepack-block:')).length)") == 1

@@ -8,7 +8,10 @@ browser can, a service worker (`/sw.js`, served from the root so that it control
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, send_from_directory, url_for
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 
 from player.web.access import allow
 from player.web.content import store
@@ -25,11 +28,23 @@ SHELL = ("player.css", "offline/page.js", "offline/outbox.js")
 @bp.get("/sw.js")
 @allow("public")
 def service_worker() -> Response:
-    """The service worker, from the root so its scope is the whole player; always revalidated,
-    so a new release reaches devices at their next visit."""
-    response = send_from_directory(current_app.static_folder + "/" + OFFLINE, "sw.js", mimetype="text/javascript", max_age=0)
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    """The service worker, from the root so its scope is the whole player; always revalidated.
+    It names its shell cache after the player's release, so a new release is a new worker that
+    stores the new shell, and drops the old one only once it is complete."""
+    source = (Path(current_app.static_folder) / OFFLINE / "sw.js").read_text(encoding="utf-8")
+    body = source.replace("__RELEASE__", release())
+    return Response(body, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+def release() -> str:
+    """The player's release: its package version, or COURSEPACK_RELEASE when a deployment sets one."""
+    configured = current_app.config.get("RELEASE")
+    if configured:
+        return str(configured)
+    try:
+        return version("coursepack")
+    except PackageNotFoundError:
+        return "dev"
 
 
 @bp.get("/manifest.webmanifest")

@@ -14,13 +14,15 @@
 "use strict";
 importScripts("/static/offline/outbox.js");
 
-var SHELL_CACHE = "coursepack-shell-v1";
+var SHELL_CACHE = "coursepack-shell-__RELEASE__"; // the player's release, filled in by /sw.js
 var SHELL = ["/static/player.css", "/static/offline/page.js", "/static/offline/outbox.js",
              "/static/icons/icon-192.png", "/static/icons/icon-512.png"];
 var QUEUED_FORM = /^\/courses\/[^/]+\/[^/]+\/[^/]+(\/(quiz|survey)\/[^/]+)?$/;
 
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); }));
+  // The new shell is stored whole first; only then does this worker take over (and drop the old one).
+  event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) { return cache.addAll(SHELL); })
+    .then(function () { return self.skipWaiting(); }));
 });
 
 self.addEventListener("activate", function (event) {
