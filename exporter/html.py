@@ -51,6 +51,7 @@ class PackPage:
     issued: date
     lang: str
     country: CountryNote | None = None
+    allow_incomplete: bool = False  # whether the export was asked to print incomplete translations
 
     @property
     def title(self) -> str:
@@ -104,9 +105,9 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date,
-              country: CountryNote | None = None) -> str:
+              country: CountryNote | None = None, allow_incomplete: bool = False) -> str:
     """The whole pack as one HTML document, ready for WeasyPrint; `country` adds its note to the annex."""
-    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks), country)
+    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks), country, allow_incomplete)
     texts = i18n.translations(page.lang)
     return environment(page.lang).get_template("pack.html.j2").render(
         page=page, stylesheets=stylesheet_urls(), label_styles=label_styles(texts),
