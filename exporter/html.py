@@ -30,6 +30,7 @@ from blocks.qtypes import display_order, kind
 from blocks.scoring import answer_key
 from blocks.wording import N_
 from exporter import agenda, country, i18n
+from exporter.materials import checklist
 from exporter.i18n import ENGLISH
 
 ASSETS = Path(__file__).parent / "assets"
@@ -144,7 +145,7 @@ def environment(lang: str = "en") -> Environment:
     env.globals.update(
         block_agenda=partial(agenda.block_agenda, texts=texts), printed_order=printed_order, answer_key=printed_key,
         scale=partial(i18n.scale_labels, texts=texts), evaluation=partial(i18n.translated_survey, texts=texts),
-        materials=partial(materials, texts=texts), discussion_points=partial(discussion_points, texts=texts),
+        materials=partial(checklist, texts=texts), discussion_points=partial(discussion_points, texts=texts),
         break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
         verify_mark=partial(country.verify_mark, texts), note_html=partial(country.note_html, texts=texts),
     )
@@ -242,20 +243,6 @@ def printed_order(question: Question) -> tuple[int, ...]:
 def printed_key(question: Question) -> Markup:
     """`blocks.scoring.answer_key`, which is HTML."""
     return Markup(answer_key(question))
-
-
-def materials(block: Block, texts: NullTranslations = ENGLISH) -> list[str]:
-    """The block's checklist: front matter first, then what activities and handouts add."""
-    items = list(block.materials)
-    for activity in block.activities:
-        items.extend(part.strip() for part in activity.materials.split(",") if part.strip())
-    # Translators: an item of the materials checklist; the title is the handout's, in the block's language.
-    copies = texts.gettext('Copies of the handout "%(title)s", one per participant')
-    items.extend(copies % {"title": h.title} for h in block.handouts)
-    unique: dict[str, str] = {}
-    for item in items:
-        unique.setdefault(item.casefold(), item)
-    return list(unique.values())
 
 
 DISCUSSION_PROMPTS = (
