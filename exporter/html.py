@@ -26,7 +26,8 @@ from blocks.country import CountryNote
 from blocks.model import (
     Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question, Quiz, QuizKind, Survey,
 )
-from blocks.qtypes import display_order, kind
+from blocks import qtypes
+from blocks.qtypes import kind
 from blocks.scoring import answer_key
 from blocks.wording import N_
 from exporter import agenda, country, i18n
@@ -232,12 +233,9 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-PRINT_SEED = "print"  # printed matches and items take one fixed shuffled order, the same in every pack
-
-
-def printed_order(question: Question) -> tuple[int, ...]:
-    """The order a question's options, matches or items are printed in (see blocks.qtypes.display_order)."""
-    return display_order(question, PRINT_SEED, shuffle=False)
+def printed_order(question: Question, block: Block) -> tuple[int, ...]:
+    """The order a question's options, matches or items are printed in (see blocks.qtypes.printed_order)."""
+    return qtypes.printed_order(question, block.id)
 
 
 def printed_key(question: Question) -> Markup:
@@ -279,8 +277,9 @@ def annexes(page: PackPage, texts: NullTranslations = ENGLISH) -> list[tuple[str
     # Translators: the annex with the national bodies, rules and numbers of the pack's country.
     parts += [("annex-country", _("Country note"))] if page.country else []
     parts += [("annex-tests", _("Pre- and post-test"))] if page.tests else []
-    parts += [("annex-evaluation", _("Evaluation form")), ("annex-attendance", _("Attendance sheet")),
-              ("annex-certificate", _("Certificate template"))]
+    parts += [("annex-evaluation", _("Evaluation form"))]
+    if not page.participant:  # the trainer fills these in, not the participants
+        parts += [("annex-attendance", _("Attendance sheet")), ("annex-certificate", _("Certificate template"))]
     # Translators: the title of an annex: "Annex 1: Handouts".
     title = _("Annex %(number)d: %(title)s")
     return [(ident, title % {"number": number, "title": name}) for number, (ident, name) in enumerate(parts, start=1)]
