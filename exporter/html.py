@@ -118,14 +118,6 @@ def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, iss
     )
 
 
-def certificate_html(*, name: str, title: str, issued: date, hours: float, code: str, verify_url: str, lang: str) -> str:
-    """A one-page certificate; the same layout as the blank template in the pack's annex."""
-    return environment(lang).get_template("certificate.html.j2").render(
-        name=name, title=title, issued=issued, hours=hours, code=code, verify_url=verify_url,
-        lang=lang, stylesheets=stylesheet_urls(),
-    )
-
-
 @cache
 def environment(lang: str = "en") -> Environment:
     """One Jinja environment per language and process: the catalogue of `lang` and the filters the templates share."""
@@ -141,7 +133,7 @@ def environment(lang: str = "en") -> Environment:
         duration=partial(agenda.duration_text, texts=texts), letter=letter, direction=direction,
         language=partial(i18n.language_name, lang=lang),
         long_date=partial(i18n.long_date, lang=lang), hours=partial(i18n.hours_text, lang=lang),
-        mode=partial(i18n.mode_name, texts=texts),
+        mode=partial(i18n.mode_name, texts=texts), training_time=partial(i18n.training_time, lang=lang),
     )
     env.globals.update(
         block_agenda=partial(agenda.block_agenda, texts=texts), printed_order=printed_order, answer_key=printed_key,
