@@ -26,10 +26,12 @@ from blocks.country import CountryNote
 from blocks.model import (
     Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question, Quiz, QuizKind, Survey,
 )
-from blocks.qtypes import display_order, kind
+from blocks import qtypes
+from blocks.qtypes import kind
 from blocks.scoring import answer_key
 from blocks.wording import N_
 from exporter import agenda, country, i18n
+from exporter.materials import checklist
 from exporter.i18n import ENGLISH
 
 ASSETS = Path(__file__).parent / "assets"
@@ -51,6 +53,7 @@ class PackPage:
     issued: date
     lang: str
     country: CountryNote | None = None
+    allow_incomplete: bool = False  # whether the export was asked to print incomplete translations
 
     @property
     def title(self) -> str:
@@ -104,22 +107,14 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def pack_html(course: Course, blocks: Sequence[Block], *, participant: bool, issued: date,
-              country: CountryNote | None = None) -> str:
+              country: CountryNote | None = None, allow_incomplete: bool = False) -> str:
     """The whole pack as one HTML document, ready for WeasyPrint; `country` adds its note to the annex."""
-    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks), country)
+    page = PackPage(course, tuple(blocks), participant, issued, pack_language(blocks), country, allow_incomplete)
     texts = i18n.translations(page.lang)
     return environment(page.lang).get_template("pack.html.j2").render(
         page=page, stylesheets=stylesheet_urls(), label_styles=label_styles(texts),
         programmes=agenda.programmes(page.blocks, texts), rooms=room_setup(page.blocks, texts),
         annexes=annexes(page, texts),
-    )
-
-
-def certificate_html(*, name: str, title: str, issued: date, hours: float, code: str, verify_url: str, lang: str) -> str:
-    """A one-page certificate; the same layout as the blank template in the pack's annex."""
-    return environment(lang).get_template("certificate.html.j2").render(
-        name=name, title=title, issued=issued, hours=hours, code=code, verify_url=verify_url,
-        lang=lang, stylesheets=stylesheet_urls(),
     )
 
 
@@ -138,12 +133,12 @@ def environment(lang: str = "en") -> Environment:
         duration=partial(agenda.duration_text, texts=texts), letter=letter, direction=direction,
         language=partial(i18n.language_name, lang=lang),
         long_date=partial(i18n.long_date, lang=lang), hours=partial(i18n.hours_text, lang=lang),
-        mode=partial(i18n.mode_name, texts=texts),
+        mode=partial(i18n.mode_name, texts=texts), training_time=partial(i18n.training_time, lang=lang),
     )
     env.globals.update(
         block_agenda=partial(agenda.block_agenda, texts=texts), printed_order=printed_order, answer_key=printed_key,
         scale=partial(i18n.scale_labels, texts=texts), evaluation=partial(i18n.translated_survey, texts=texts),
-        materials=partial(materials, texts=texts), discussion_points=partial(discussion_points, texts=texts),
+        materials=partial(checklist, texts=texts), discussion_points=partial(discussion_points, texts=texts),
         break_minutes=agenda.BREAK_MINUTES, lunch_minutes=agenda.LUNCH_MINUTES,
         verify_mark=partial(country.verify_mark, texts), note_html=partial(country.note_html, texts=texts),
     )
@@ -230,31 +225,14 @@ def letter(index: int) -> str:
     return chr(ord("A") + index)
 
 
-PRINT_SEED = "print"  # printed matches and items take one fixed shuffled order, the same in every pack
-
-
-def printed_order(question: Question) -> tuple[int, ...]:
-    """The order a question's options, matches or items are printed in (see blocks.qtypes.display_order)."""
-    return display_order(question, PRINT_SEED, shuffle=False)
+def printed_order(question: Question, block: Block) -> tuple[int, ...]:
+    """The order a question's options, matches or items are printed in (see blocks.qtypes.printed_order)."""
+    return qtypes.printed_order(question, block.id)
 
 
 def printed_key(question: Question) -> Markup:
     """`blocks.scoring.answer_key`, which is HTML."""
     return Markup(answer_key(question))
-
-
-def materials(block: Block, texts: NullTranslations = ENGLISH) -> list[str]:
-    """The block's checklist: front matter first, then what activities and handouts add."""
-    items = list(block.materials)
-    for activity in block.activities:
-        items.extend(part.strip() for part in activity.materials.split(",") if part.strip())
-    # Translators: an item of the materials checklist; the title is the handout's, in the block's language.
-    copies = texts.gettext('Copies of the handout "%(title)s", one per participant')
-    items.extend(copies % {"title": h.title} for h in block.handouts)
-    unique: dict[str, str] = {}
-    for item in items:
-        unique.setdefault(item.casefold(), item)
-    return list(unique.values())
 
 
 DISCUSSION_PROMPTS = (
@@ -291,8 +269,9 @@ def annexes(page: PackPage, texts: NullTranslations = ENGLISH) -> list[tuple[str
     # Translators: the annex with the national bodies, rules and numbers of the pack's country.
     parts += [("annex-country", _("Country note"))] if page.country else []
     parts += [("annex-tests", _("Pre- and post-test"))] if page.tests else []
-    parts += [("annex-evaluation", _("Evaluation form")), ("annex-attendance", _("Attendance sheet")),
-              ("annex-certificate", _("Certificate template"))]
+    parts += [("annex-evaluation", _("Evaluation form"))]
+    if not page.participant:  # the trainer fills these in, not the participants
+        parts += [("annex-attendance", _("Attendance sheet")), ("annex-certificate", _("Certificate template"))]
     # Translators: the title of an annex: "Annex 1: Handouts".
     title = _("Annex %(number)d: %(title)s")
     return [(ident, title % {"number": number, "title": name}) for number, (ident, name) in enumerate(parts, start=1)]

@@ -61,6 +61,16 @@ def hours_text(hours: float, lang: str) -> str:
     return texts.pgettext("fraction", "%(num)s hours") % {"num": number}
 
 
+def training_time(minutes: int, lang: str) -> str:
+    """'45 minutes', '90 minutes (1.5 hours)': minutes as the player states a block's length,
+    hours beside them once there is a full hour, for whoever counts training hours."""
+    texts = translations(lang)
+    text = texts.ngettext("%(num)d minute", "%(num)d minutes", minutes) % {"num": minutes}
+    if minutes < 60:
+        return text
+    return f"{text} ({hours_text(round(minutes / 60, 1), lang)})"
+
+
 def language_name(code: str, lang: str = "en") -> str:
     """'uk' -> 'Ukrainian (українська, uk)': named in the pack's language and in its own."""
     try:

@@ -145,7 +145,8 @@ def prepare(request: PackRequest) -> Prepared:
     chosen = select_blocks(course, request.blocks, request.lang, participant=request.participant,
                            allow_incomplete=request.allow_incomplete)
     note = country_note(course.path, request.country, pack_language(chosen))
-    html = pack_html(course, chosen, participant=request.participant, issued=request.issued, country=note)
+    html = pack_html(course, chosen, participant=request.participant, issued=request.issued, country=note,
+                     allow_incomplete=request.allow_incomplete)
     return Prepared(html, (course.path, *(block.folder for block in chosen)), course.path)
 
 

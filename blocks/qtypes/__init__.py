@@ -46,3 +46,10 @@ def display_order(question: Question, seed: object, shuffle: bool) -> tuple[int,
     if order == list(range(count)):
         order = order[1:] + order[:1]
     return tuple(order)
+
+
+def printed_order(question: Question, block_id: str) -> tuple[int, ...]:
+    """The order a question's parts are printed in: shuffled for the types that say so (and
+    those always shuffled), the same in every pack of the block, so a key printed once fits
+    every copy."""
+    return display_order(question, f"print:{block_id}", shuffle=kind(question).shuffled_in_print)

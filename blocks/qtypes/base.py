@@ -116,6 +116,7 @@ class QuestionKind(ABC):
     reads_gaps: ClassVar[bool] = False  # answer gaps [[...]] in the stem belong to the question
     attributes: ClassVar[frozenset[str]] = frozenset()  # attributes of its own, beyond id, type and points
     always_shuffled: ClassVar[bool] = False  # shown in a shuffled order whatever the quiz says
+    shuffled_in_print: ClassVar[bool] = False  # printed in a fixed shuffled order, since paper has no attempts
     prompts_discussion: ClassVar[bool] = False  # its stem is a discussion point in the trainer pack
 
     # -- syntax -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ class Choice(QuestionKind):
 
     scored = True
     answer_list = "bullet_list"
+    # Authors often write the right option first; on paper nothing reshuffles it per attempt.
+    shuffled_in_print = True
 
     def read(self, reader: Reader, answers: SyntaxTreeNode | None) -> dict[str, Any]:
         return {"options": reader.options(answers)} if answers is not None else {}

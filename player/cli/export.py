@@ -23,7 +23,7 @@ def export() -> None:
 @click.option("--lang", "langs", multiple=True, metavar="L", help="Language of the pack; repeat to export several languages in parallel. Default: each block's source language.")
 @click.option("--participant", is_flag=True, help="The participant pack: no facilitator notes, answer keys, option feedback or explanations.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the PDF (default: COURSE-pack.pdf, or COURSE-participant-pack.pdf).")
-@click.option("--allow-incomplete", is_flag=True, help="Export a language whose translation is incomplete, with a coverage page. Translations are not printed yet, so every pack is complete today.")
+@click.option("--allow-incomplete", is_flag=True, help="Export a language even when some of its quiz or facilitator units are not translated yet: they print in the source language, marked with its code, and a coverage page says how much is translated.")
 @click.option("--country", metavar="CODE", help="Print the country note of CODE (mk, ua, bg: a folder of countries/ beside the courses) in the annex; 'none' for no note. Default: the country of the pack's language (mk: mk, uk: ua, bg: bg), when it has a note.")
 def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participant: bool, output: Path | None, allow_incomplete: bool, country: str | None) -> None:
     """Export the trainer pack (or participant pack) of COURSE as PDF.

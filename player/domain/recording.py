@@ -25,7 +25,7 @@ from blocks.scoring import Score, check_response, passed, quiz_percent, score_qu
 from player.domain import events
 from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status
 from player.store.models import (
-    Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
+    Answer, Attempt, BlockProgress, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
 
 if TYPE_CHECKING:
@@ -311,20 +311,3 @@ def record_survey(write: Session, where: Where, survey: Survey, responses: dict[
     if rows:
         connection.execute(insert(SurveyAnswer), rows)
     return True
-
-
-# -- certificates ------------------------------------------------------------------------------
-def issue_certificate(db: Session, user: Visitor, course: Course, block: Block | None) -> Certificate:
-    """One certificate per learner and course (or block); asking again returns the same one."""
-    block_id = block.id if block else ""
-    existing = db.scalars(select(Certificate).filter_by(user_id=user.id, course_id=course.id, block_id=block_id)).first()
-    if existing:
-        return existing
-    minutes = block.duration if block else sum(b.duration for b in course.blocks)
-    certificate = Certificate(
-        user_id=user.id, course_id=course.id, block_id=block_id, name=user.name or user.email or "",
-        title=block.title if block else course.title, hours=round(minutes / 60, 1),
-    )
-    db.add(certificate)
-    db.flush()
-    return certificate

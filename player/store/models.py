@@ -209,7 +209,12 @@ class HeldSubmission(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+CERTIFICATE_MODES = ("online", "face-to-face", "blended")
+
+
 class Certificate(Base):
+    """A learner's certificate; its titles are looked up in the reader's language, `title` is the fallback."""
+
     __tablename__ = "certificates"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -221,6 +226,9 @@ class Certificate(Base):
     title: Mapped[str] = mapped_column(Text)
     hours: Mapped[float] = mapped_column()
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How it was earned (CERTIFICATE_MODES) and the training time true for that mode.
+    mode: Mapped[str] = mapped_column(String(20), default="online", server_default="online")
+    minutes: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 # -- LTI 1.3 and xAPI (docs/lti-xapi.md) ------------------------------------------------------

@@ -30,6 +30,8 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RELEASE": env.get("COURSEPACK_RELEASE", ""),
         "TEMPLATES_AUTO_RELOAD": development,  # an edited template shows at once; production keeps them
         "PUBLIC_URL": env.get("COURSEPACK_PUBLIC_URL", ""),
+        # The organisation named on certificates; unset: the site's host name (docs/trainers.md).
+        "CERTIFICATE_ISSUER": env.get("COURSEPACK_CERTIFICATE_ISSUER", ""),
         # Flask has its own defaults for these, so they are set here, before the caller's overrides.
         "SESSION_COOKIE_NAME": "coursepack_session",
         "SESSION_COOKIE_SECURE": not development,

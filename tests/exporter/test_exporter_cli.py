@@ -79,3 +79,4 @@ def test_help_documents_every_option() -> None:
     result = run("--help")
     for option in ("--block", "--lang", "--participant", "--output", "--allow-incomplete", "--country", "COURSEPACK_COURSES", "COURSEPACK_CACHE"):
         assert option in result.output
+    assert "not printed yet" not in " ".join(result.output.split()), "translations are printed: the help must not say otherwise"

@@ -54,21 +54,21 @@ def test_language_and_direction_are_set_on_the_document_and_each_block(tmp_path:
     assert language_name("uk") == "Ukrainian (українська, uk)"
 
 
-def test_printed_order_and_match_questions_never_show_the_answer() -> None:
+def test_printed_order_and_match_questions_never_show_the_answer(tiny: Course) -> None:
     for count in range(2, 9):
         for qid in ("a", "b", "q-order"):
             items = tuple(f"item {i}" for i in range(count))
             pairs = tuple(Pair(f"t{i}", f"m{i}", f"m{i}") for i in range(count))
             for question in (Question(id=qid, type=QuestionType.ORDER, stem_html="", line=1, items=items),
                              Question(id=qid, type=QuestionType.MATCH, stem_html="", line=1, pairs=pairs)):
-                order = list(printed_order(question))
+                order = list(printed_order(question, tiny.blocks[0]))
                 assert sorted(order) == list(range(count)) and order != list(range(count))
 
 
-def test_order_key_names_the_printed_letters() -> None:
+def test_order_key_names_the_printed_letters(tiny: Course) -> None:
     question = Question(id="q", type=QuestionType.ORDER, stem_html="", line=1, items=("one", "two", "three"))
-    printed = printed_order(question)
-    key = environment().get_template("pack/questions/order.html.j2").module.answer(question)  # type: ignore[attr-defined]
+    printed = printed_order(question, tiny.blocks[0])
+    key = environment().get_template("pack/questions/order.html.j2").module.answer(question, tiny.blocks[0])  # type: ignore[attr-defined]
     letters = str(key).strip().split(" → ")
     assert [printed[ord(letter) - ord("A")] for letter in letters] == [0, 1, 2]
 

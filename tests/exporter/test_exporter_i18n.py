@@ -28,7 +28,7 @@ from blocks.load import Loader
 from blocks.model import MODE_NAMES, SCALES
 from exporter import i18n
 from exporter.cache import PackCache
-from exporter.certificate import render_certificate
+from exporter.certificate import CertificateFace, render_certificate
 from exporter.html import css_string, label_styles, pack_html
 from exporter.pack import PackRequest, build_pack, select_blocks
 from tests.exporter.helpers import ENGLISH, ISSUED, REPO, UKRAINIAN, Pdf, write_course
@@ -144,14 +144,16 @@ def test_running_footer_and_css_labels_are_strings_and_counters_only() -> None:
 
 
 def test_certificates_are_english_unless_asked_for_a_language() -> None:
-    details = dict(name="Олена Коваленко", title="Безпека дітей", issued=date(2026, 5, 2), hours=1.5, code="CP-7Q2X-94KD",
-                   verify_url="https://learn.example.org/verify/CP-7Q2X-94KD")
-    ukrainian = Pdf(render_certificate(**details, lang="uk"))
-    for text in ("СЕРТИФІКАТ ПРО НАВЧАННЯ", "Цим засвідчується, що", "2 травня 2026\u202fр.", "1,5 години", "Код перевірки"):
+    face = CertificateFace(name="Олена Коваленко", title="Безпека дітей", course="", issued=date(2026, 5, 2), minutes=90,
+                           mode="face-to-face", code="CP-7Q2X-94KD", verify_url="https://learn.example.org/verify/CP-7Q2X-94KD",
+                           issuer="Асоціація соціальних працівників")
+    ukrainian = Pdf(render_certificate(face, lang="uk"))
+    for text in ("СЕРТИФІКАТ ПРО НАВЧАННЯ", "Цим засвідчується, що", "2 травня 2026\u202fр.", "90 хвилин (1,5 години)",
+                 "Код перевірки", "Очне навчання"):
         assert text in ukrainian.text
     assert "Certificate" not in ukrainian.text and "CERTIFICATE" not in ukrainian.text
     assert ukrainian.lang == "uk"
-    assert "CERTIFICATE OF COMPLETION" in Pdf(render_certificate(**details)).text
+    assert "CERTIFICATE OF COMPLETION" in Pdf(render_certificate(face)).text
 
 
 def _ids(catalog: Catalog) -> set[tuple[str | None, str | tuple[str, ...]]]:

@@ -65,6 +65,13 @@ def test_allow_incomplete_prints_a_coverage_page_and_marks_fallbacks(course: Pat
     assert "[en] Which first step builds trust" in text.replace("\n", " ")
 
 
+def test_the_coverage_page_names_allow_incomplete_only_when_it_was_given(course: Path) -> None:
+    _forget(course, "start")  # a facilitator note: a participant pack prints without it, and no option is needed
+    text = _text(export_pack(course, lang="uk", participant=True)).replace("\n", " ")
+    assert "Ще не перекладені частини" in text  # the coverage page is there, in Ukrainian
+    assert "--allow-incomplete" not in text
+
+
 def test_a_participant_pack_needs_no_facilitator_translation(course: Path) -> None:
     _forget(course, "start")  # the section-level facilitator note lives in section #start
     with pytest.raises(ExportError):
