@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from blocks.model import Block, Course, Section
+from blocks.model import Block, Course, Quiz, Section
 from player.domain.progress import course_states, required_before, waiting_for
 from player.domain.recording import CLIENT_ID
 from player.web import db
@@ -53,6 +53,15 @@ def section_or_404(block: Block, section_id: str) -> Section:
     if section is None:
         abort(404)
     return section
+
+
+def quiz_or_404(block: Block, step_id: str, quiz_id: str) -> Quiz:
+    """A quiz of a step, as a form names it."""
+    section = section_or_404(block, step_id)
+    quiz = next((q for q in section.nodes(Quiz) if q.id == quiz_id), None)
+    if quiz is None:
+        abort(404)
+    return quiz
 
 
 def client_id() -> str:

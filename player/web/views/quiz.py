@@ -16,17 +16,9 @@ from player.web import db
 from player.web.access import allow
 from player.web.auth import ensure_learner
 from player.web.forms import field_names, responses, submitted_seed
-from player.web.views.common import client_id, course_and_block, learner_id, open_block, section_or_404
+from player.web.views.common import client_id, course_and_block, learner_id, open_block, quiz_or_404
 
 bp = Blueprint("quiz", __name__)
-
-
-def _quiz(block: Block, step_id: str, quiz_id: str) -> Quiz:
-    section = section_or_404(block, step_id)
-    quiz = next((q for q in section.nodes(Quiz) if q.id == quiz_id), None)
-    if quiz is None:
-        abort(404)
-    return quiz
 
 
 @bp.post("/courses/<course_id>/<block_id>/<step_id>/quiz/<quiz_id>")
@@ -35,7 +27,7 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
     """Save the answers given (action=save) and, on action=submit, score the attempt: the form is
     read and scored first, then written in one short transaction."""
     course, block = open_block(course_id, block_id)
-    quiz = _quiz(block, step_id, quiz_id)
+    quiz = quiz_or_404(block, step_id, quiz_id)
     submission = client_id()
     step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
     try:
@@ -66,7 +58,7 @@ def _unreadable(step_url: str, quiz: Quiz) -> Response:
 def result(course_id: str, block_id: str, step_id: str, quiz_id: str, number: int) -> str:
     """A submitted attempt: score, and for each question the feedback and explanation."""
     course, block = course_and_block(course_id, block_id)
-    quiz = _quiz(block, step_id, quiz_id)
+    quiz = quiz_or_404(block, step_id, quiz_id)
     user_id = learner_id()
     attempt = db.session().scalars(select(Attempt).filter_by(
         user_id=user_id, course_id=course.id, block_id=block.id, quiz_id=quiz.id, number=number,
