@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
 from player.domain import events
-from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status
+from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status, unanswered
 from player.store.models import (
     Answer, Attempt, BlockProgress, Certificate, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
@@ -173,19 +173,21 @@ class QuizAnswers:
     responses: dict[str, dict[str, Any]]
     scores: dict[str, Score]
     submit: bool
+    anyway: bool = False  # submit even with questions unanswered: the learner was asked and said yes
 
     @classmethod
-    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool) -> QuizAnswers:
+    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool, anyway: bool = False) -> QuizAnswers:
         """InvalidResponse when an answer does not fit its question: nothing is written then."""
         questions = {q.id: q for q in quiz.questions}
         scores = {qid: score_question(questions[qid], response) for qid, response in responses.items()}
-        return cls(quiz, responses, scores, submit)
+        return cls(quiz, responses, scores, submit, anyway)
 
 
 class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # this client id was recorded before: nothing more is written
     NO_ATTEMPTS = "no-attempts"  # the quiz takes no more attempts (used up, or a test already passed)
     SAVED = "saved"
+    UNANSWERED = "unanswered"  # a submit with questions unanswered: saved, not submitted, until confirmed
     SUBMITTED = "submitted"
 
 
@@ -194,11 +196,15 @@ class Recorded:
     outcome: Outcome
     number: int | None = None  # the attempt's number
     status: BlockStatus | None = None  # the block as the submission left it
+    unanswered: int = 0  # questions without an answer, when the outcome is UNANSWERED
 
 
 def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str) -> Recorded:
     """Save the answers given into the open attempt (starting one if attempts remain) and, when
-    the form says submit, score the attempt from its latest answers (unanswered count zero)."""
+    the form says submit, score the attempt from its latest answers (unanswered count zero).
+
+    A submit that leaves questions unanswered only saves, so that no attempt is spent before the
+    learner confirms (`given.anyway`)."""
     connection = write.connection()
     if not claim(connection, where.user_id, client_id):
         return Recorded(Outcome.DUPLICATE)
@@ -208,9 +214,11 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
         return Recorded(Outcome.NO_ATTEMPTS)
     attempt, latest = _open_attempt(connection, where, status)
     _append_answers(connection, attempt.id, given, latest)
-    if not given.submit:
+    missing = unanswered(given.quiz, {*latest, *given.responses})
+    if not given.submit or (missing and not given.anyway):
         _stamp(write, where, attempts if status.open_attempt else [*attempts, attempt])
-        return Recorded(Outcome.SAVED, attempt.number)
+        return Recorded(Outcome.SAVED, attempt.number) if not given.submit else Recorded(
+            Outcome.UNANSWERED, attempt.number, unanswered=missing)
     scores = {**{qid: answer.score for qid, answer in latest.items()}, **given.scores}
     percent = round(quiz_percent(given.quiz, scores), 2)
     done = attempt._replace(submitted_at=utcnow(), percent=percent, passed=passed(given.quiz, percent))

@@ -94,3 +94,50 @@ def test_once_the_quiz_is_done_next_is_the_steps_own_form(client: FlaskClient) -
     page = client.get(STEP_URL).get_data(as_text=True)
     assert f'id="answers-{QUIZ.id}"' not in page and 'form="answers-' not in page
     assert '<form method="post" class="step-nav">' in page
+
+
+def _submit(client: FlaskClient, data: dict[str, str]):  # noqa: ANN202
+    return post(client, f"{STEP_URL}/quiz/{QUIZ.id}", {**data, "action": "submit"})
+
+
+def test_a_half_answered_quiz_asks_before_an_attempt_is_spent(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    data, token = _one_answer(client)
+    response = _submit(client, data)
+    assert response.status_code == 302 and response.location.endswith(f"/quiz/{QUIZ.id}/confirm")
+    page = client.get(response.location).get_data(as_text=True)
+    missing = len(QUIZ.questions) - 1
+    assert f"{missing} questions are not answered: submit anyway?" in page
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt)).one()
+        assert attempt.submitted_at is None  # nothing spent yet, and the answer given is kept
+    assert re.search(rf'name="q-{QUIZ.questions[0].id}" value="{token}" checked', client.get(STEP_URL).get_data(as_text=True))
+
+    confirmed = dict(re.findall(r'<input type="hidden" name="(client_id|seed|anyway)" value="([^"]*)">', page))
+    done = _submit(client, confirmed)
+    assert done.location.endswith("/attempts/1")
+    with app.app_context():
+        attempt = db.session().scalars(select(Attempt)).one()
+        assert attempt.submitted_at is not None and attempt.number == 1
+
+
+def test_a_fully_answered_quiz_is_submitted_at_once(client: FlaskClient) -> None:
+    sign_up(client)
+    form = form_on_page(client.get(STEP_URL).get_data(as_text=True), QUIZ)
+    response = _submit(client, {**form, **quiz_answers(QUIZ, False, names_for(client, int(form["seed"])))})
+    assert response.location.endswith("/attempts/1")
+
+
+def test_answers_saved_earlier_count_as_answered(client: FlaskClient) -> None:
+    sign_up(client)
+    form = form_on_page(client.get(STEP_URL).get_data(as_text=True), QUIZ)
+    every = quiz_answers(QUIZ, True, names_for(client, int(form["seed"])))
+    post(client, f"{STEP_URL}/quiz/{QUIZ.id}", {**form, **every, "action": "save"})
+    again = form_on_page(client.get(STEP_URL).get_data(as_text=True), QUIZ)
+    assert _submit(client, again).location.endswith("/attempts/1")  # nothing new typed, nothing missing
+
+
+def test_the_question_is_not_asked_when_nothing_is_missing(client: FlaskClient) -> None:
+    sign_up(client)
+    response = client.get(f"{STEP_URL}/quiz/{QUIZ.id}/confirm")
+    assert response.status_code == 302 and response.location.endswith(f"{STEP_URL}#{QUIZ.id}")
