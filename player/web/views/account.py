@@ -97,6 +97,8 @@ def signin() -> str | Response:
     start_session(user.id)  # clears the session, flashed messages included: tell them after
     if kept.anything:
         flash(kept_message(kept), "success")
+    if not request.form.get("next") and user.role in ("trainer", "admin"):
+        return redirect(url_for("trainer.cohorts"))  # a trainer comes for their cohorts
     return redirect(_safe_next(request.form.get("next")))
 
 

@@ -24,6 +24,16 @@ def visible_course(course_id: str) -> Course:
     return course
 
 
+def listed_courses() -> list[Course]:
+    """The courses a visitor is offered in lists (the catalogue, a new cohort's course): the
+    public ones, and for admins the internal ones too (`public: false`, the sample of every
+    construct). An internal course still opens for any signed-in user who has its address
+    (visible_course), so an author can send a reviewer the link."""
+    user = current_user()
+    admin = user is not None and user.role == "admin"
+    return [course for course in store().all() if course.public or admin]
+
+
 def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
     """The course and the block in the learner's language (same ids and answers as the source)."""
     course = visible_course(course_id)
