@@ -218,6 +218,12 @@ def quiz_status(quiz: Quiz, attempts: list[AttemptRow]) -> QuizStatus:
     )
 
 
+def unanswered(quiz: Quiz, answered: Iterable[str]) -> int:
+    """How many of a quiz's questions have no answer among the question ids `answered`."""
+    given = set(answered)
+    return sum(1 for question in quiz.questions if question.id not in given)
+
+
 def required_before(course: Course, block: Block) -> list[Block]:
     """The blocks to complete before this one: its prerequisites, and in a sequential course
     every block before it."""

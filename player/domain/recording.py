@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
 from player.domain import events
-from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status
+from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status, unanswered
 from player.store.models import (
     Answer, Attempt, BlockProgress, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
@@ -186,19 +186,21 @@ class QuizAnswers:
     responses: dict[str, dict[str, Any]]
     scores: dict[str, Score]
     submit: bool
+    anyway: bool = False  # submit even with questions unanswered: the learner was asked and said yes
 
     @classmethod
-    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool) -> QuizAnswers:
+    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool, anyway: bool = False) -> QuizAnswers:
         """InvalidResponse when an answer does not fit its question: nothing is written then."""
         questions = {q.id: q for q in quiz.questions}
         scores = {qid: score_question(questions[qid], response) for qid, response in responses.items()}
-        return cls(quiz, responses, scores, submit)
+        return cls(quiz, responses, scores, submit, anyway)
 
 
 class Outcome(StrEnum):
     DUPLICATE = "duplicate"  # this client id was recorded before: nothing more is written
     NO_ATTEMPTS = "no-attempts"  # the quiz takes no more attempts (used up, or a test already passed)
     SAVED = "saved"
+    UNANSWERED = "unanswered"  # a submit with questions unanswered: saved, not submitted, until confirmed
     SUBMITTED = "submitted"
 
 
@@ -208,6 +210,7 @@ class Recorded:
     number: int | None = None  # the attempt's number
     status: BlockStatus | None = None  # the block as the submission left it (when it was stamped)
     attempts: tuple[AttemptRow, ...] = ()  # the learner's attempts in the block, as this write left them
+    unanswered: int = 0  # questions without an answer, when the outcome is UNANSWERED
 
 
 def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str, *,
@@ -215,9 +218,10 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     """Save the answers given into the open attempt (starting one if attempts remain) and, when
     the form says submit, score the attempt from its latest answers (unanswered count zero).
 
-    A batch of a device's queue (player.domain.sync) passes the block's attempts as the last
-    item left them (`known`) and stamps the progress row once at its end (`batch`): the same
-    rules, fewer statements per item."""
+    A submit that leaves questions unanswered only saves, so that no attempt is spent before the
+    learner confirms (`given.anyway`). A batch of a device's queue (player.domain.sync) passes
+    the block's attempts as the last item left them (`known`) and stamps the progress row once
+    at its end (`batch`): the same rules, fewer statements per item."""
     connection = write.connection()
     if not claim(connection, where.user_id, client_id, locked=batch):
         return Recorded(Outcome.DUPLICATE, attempts=tuple(known or ()))
@@ -226,11 +230,15 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     if status.open_attempt is None and (status.attempts_left == 0 or status.passed and given.quiz.kind != QuizKind.CHECK):
         return Recorded(Outcome.NO_ATTEMPTS, attempts=tuple(attempts))
     latest = _latest_answers(connection, status)
-    if not given.submit:
+    missing = unanswered(given.quiz, {*latest, *given.responses}) if given.submit else 0
+    if not given.submit or (missing and not given.anyway):
         attempt = status.open_attempt or _new_attempt(connection, where, status)
         _append_answers(connection, attempt.id, given, latest)
         now = attempts if status.open_attempt else [*attempts, attempt]
-        return Recorded(Outcome.SAVED, attempt.number, None if batch else stamp_progress(write, where, now), tuple(now))
+        stamped = None if batch else stamp_progress(write, where, now)
+        if not given.submit:
+            return Recorded(Outcome.SAVED, attempt.number, stamped, tuple(now))
+        return Recorded(Outcome.UNANSWERED, attempt.number, stamped, tuple(now), unanswered=missing)
     scores = {**{qid: answer.score for qid, answer in latest.items()}, **given.scores}
     percent = round(quiz_percent(given.quiz, scores), 2)
     finished = Finished(utcnow(), percent, passed(given.quiz, percent))

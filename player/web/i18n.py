@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, get_translations
@@ -72,6 +75,18 @@ def interface_html(fragment: str) -> Markup:
     return Markup("<p>{}</p>").format(translations().ugettext(text))
 
 
+def local_number(value: float | int, digits: int = 2, lang: str | None = None) -> str:
+    """A number as the interface language writes it, without trailing zeros: "1 of 1 points",
+    "0%", "0,5" in Macedonian (Babel's CLDR data)."""
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=lang or current_lang())
+
+
+def local_date(value: date | datetime) -> str:
+    """A date as the interface language writes it ("4 December 2026", "4 декември 2026 г.")."""
+    return format_date(value.date() if isinstance(value, datetime) else value, format="long", locale=current_lang())
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.extensions["coursepack_catalogues"] = {}
@@ -84,4 +99,4 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction)
     app.context_processor(lambda: {"lang": current_lang()})
-    app.jinja_env.filters.update(interface_html=interface_html)
+    app.jinja_env.filters.update(interface_html=interface_html, local_number=local_number, local_date=local_date)

@@ -21,7 +21,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
@@ -32,6 +32,7 @@ from player.store.keeping import ANSWER_FIELDS, QUIZZES, STEP_PAGES
 from player.web import db
 from player.web.forms import SURVEY_SEED, field_names
 from player.web.pages import kept
+from player.web.security import csrf_field
 from player.web.templating import Frame, form_ids
 
 EVALUATION_STEP = "evaluation"  # the last step of every block: the standard evaluation survey
@@ -57,15 +58,17 @@ def render_step(course: Course, block: Block, step_id: str, learner: int | None)
     """The step page of `learner` (None: a visitor not yet known), whole."""
     page = _page(course, block, step_id)
     parts = LearnerParts.read(course, block, step_id, learner, page)
-    return page.fill({"quiz": parts.quiz, "survey": parts.survey})
+    return page.fill({"quiz": parts.quiz, "survey": parts.survey, "nav": parts.nav})
 
 
 def _page(course: Course, block: Block, step_id: str) -> Frame:
     def render() -> Frame:
         ids = steps(block)
         previous, following = neighbours(block, step_id)
-        return Frame.render("step.html", course=course, block=block, section=block.section(step_id),
-                            position=ids.index(step_id) + 1, total=len(ids), previous=previous, following=following)
+        section = block.section(step_id)
+        return Frame.render("step.html", course=course, block=block, section=section, position=ids.index(step_id) + 1,
+                            total=len(ids), previous=previous, following=following,
+                            quizzes=bool(section and section.nodes(Quiz)))
 
     return kept(STEP_PAGES, block, render, course=course.id, block=block.id, step=step_id)
 
@@ -105,6 +108,14 @@ class LearnerParts:
             "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id], self.hint),
         })
 
+    def nav(self, previous: str | None, following: str | None) -> str:
+        """Previous and Next, belonging to the first quiz form the learner may still answer: moving
+        on keeps what they ticked or typed there as a draft (learn.leave_step)."""
+        owner = next((s.quiz.id for s in self.statuses.values() if answerable(s)), "")
+        macro = current_app.jinja_env.get_template("_macros.html").module.step_nav  # type: ignore[attr-defined]
+        action = url_for("learn.leave_step", course_id=self.course.id, block_id=self.block.id, step_id=self.step_id)
+        return macro(previous, following, csrf_field(), f"answers-{owner}" if owner else "", action)
+
     def survey(self, survey_id: str) -> str:
         block = self.block
         found = block.evaluation if survey_id == block.evaluation.id else next(s for s in block.surveys if s.id == survey_id)
@@ -113,11 +124,16 @@ class LearnerParts:
                                fields=answer_fields(block, found, SURVEY_SEED))
 
 
+def answerable(status: QuizStatus) -> bool:
+    """Whether the learner may still answer a quiz: attempts left, and a test not yet passed."""
+    return not (status.passed and status.quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
+
+
 def _quiz_frame(course: Course, block: Block, step_id: str, status: QuizStatus) -> Frame:
     """A quiz for one state of attempts; while the learner may answer, its form has holes for
     the hidden fields and the answer fields."""
     quiz = status.quiz
-    form = not (status.passed and quiz.kind != QuizKind.CHECK) and status.attempts_left != 0
+    form = answerable(status)
 
     def render() -> Frame:
         return Frame.render("_quiz.html", course=course, block=block, step_id=step_id, section=block.section(step_id),

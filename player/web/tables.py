@@ -11,6 +11,8 @@ import csv
 import io
 from dataclasses import dataclass
 
+from player.web.i18n import current_lang, local_number
+
 Value = str | int | float | None
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice and Google
@@ -43,13 +45,19 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def number_text(value: Value) -> str:
-    """How the page prints a cell; a float has one decimal, as the reports round them."""
+def number_text(value: Value, lang: str = "en") -> str:
+    """How the page prints a cell in the interface language: a float with at most one decimal,
+    as the reports round them, and none when it is whole ("0", not "0.0")."""
     if value is None:
         return "–"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return local_number(value, 1, lang)
     return str(value)
+
+
+def cell_text(value: Value) -> str:
+    """A cell as the page prints it, in the request's interface language (the template filter)."""
+    return number_text(value, current_lang())
 
 
 def _csv_cell(value: Value) -> Value:

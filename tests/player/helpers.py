@@ -82,6 +82,6 @@ def quiz_answers(quiz: Quiz, right: bool, names: FieldNames) -> dict[str, Any]:
 
 def form_on_page(page: str, quiz: Quiz) -> dict[str, str]:
     """The hidden fields (client id, seed) of a quiz's form on a step page."""
-    form = re.search(rf'<form method="post" action="[^"]*/quiz/{re.escape(quiz.id)}">(.*?)</form>', page, re.S)
+    form = re.search(rf'<form method="post" action="[^"]*/quiz/{re.escape(quiz.id)}"[^>]*>(.*?)</form>', page, re.S)
     assert form, f"no form of quiz {quiz.id} on the page"
     return dict(re.findall(r'<input type="hidden" name="(client_id|seed)" value="([^"]*)">', form[1]))

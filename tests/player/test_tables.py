@@ -42,5 +42,6 @@ def test_a_bool_is_refused() -> None:
 
 
 def test_the_page_prints_what_the_csv_holds() -> None:
-    assert [number_text(v) for v in (3, 66.7, 90.0, -1.5, None, "x")] == ["3", "66.7", "90.0", "-1.5", "–", "x"]
+    assert [number_text(v) for v in (3, 66.7, 90.0, 0.0, -1.5, None, "x")] == ["3", "66.7", "90", "0", "-1.5", "–", "x"]
+    assert number_text(1234.5, "mk") == "1.234,5" and number_text(66.7, "uk") == "66,7"
     assert to_csv(_table(("x", 90.0))).split("\r\n")[1] == '"x",90.0'

@@ -6,11 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from player.domain.accounts import MIN_PASSWORD, check_password, hash_password, normalise_email, password_too_short
 from player.domain.cohorts import find_by_code
+from player.domain.merging import Kept, merge_guest
 from player.store.models import Cohort, Membership, User
 from player.web import db
 from player.web.access import allow
@@ -18,6 +20,7 @@ from player.web.auth import (
     current_user, end_other_sessions, end_session, find_user, limiter, login_key, login_limit, signed_in_account,
     start_session,
 )
+from player.web.content import store
 
 bp = Blueprint("account", __name__)
 
@@ -87,8 +90,31 @@ def signin() -> str | Response:
     if user is None or not check_password(user, request.form.get("password", "")):
         flash(_("Email or password is not right."), "error")
         return render_template("signin.html", next=request.form.get("next", "")), 401  # type: ignore[return-value]
-    start_session(user.id)
+    guest, kept = current_user(), Kept()
+    if guest is not None and guest.is_guest and guest.id != user.id:
+        with db.writing() as write:
+            kept = merge_guest(write, guest.id, user.id, store().course)
+    start_session(user.id)  # clears the session, flashed messages included: tell them after
+    if kept.anything:
+        flash(kept_message(kept), "success")
+    if not request.form.get("next") and user.role in ("trainer", "admin"):
+        return redirect(url_for("trainer.cohorts"))  # a trainer comes for their cohorts
     return redirect(_safe_next(request.form.get("next")))
+
+
+def kept_message(kept: Kept) -> str:
+    """What a guest's progress brought into the account, in a sentence or three."""
+    parts = [_("What you did before signing in is kept.")]
+    if kept.steps:
+        parts.append(ngettext("%(num)d step read.", "%(num)d steps read.", kept.steps))
+    if kept.attempts:
+        parts.append(ngettext("%(num)d quiz attempt.", "%(num)d quiz attempts.", kept.attempts))
+    if kept.left_out:
+        parts.append(ngettext(
+            "%(num)d weaker attempt was left out: a quiz allows no more attempts, and your best ones count.",
+            "%(num)d weaker attempts were left out: a quiz allows no more attempts, and your best ones count.",
+            kept.left_out))
+    return " ".join(parts)
 
 
 @bp.post("/signout")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from sqlalchemy import literal, select
+from werkzeug.wrappers import Response
 
 from player.domain.progress import course_completed, course_states
 from player.store.database import Read
 from player.web import db
 from player.web.access import allow
-from player.web.auth import current_user
 from player.web.content import store
-from player.web.views.common import learner_id, localised_blocks, visible_course
+from player.web.views.common import learner_id, listed_courses, localised_blocks, visible_course
 
 bp = Blueprint("catalog", __name__)
 
@@ -19,11 +19,8 @@ bp = Blueprint("catalog", __name__)
 @bp.get("/")
 @allow("public")
 def index() -> str:
-    """Every course the visitor may open."""
-    user = current_user()
-    signed_in = user is not None and not user.is_guest
-    courses = [c for c in store().all() if c.public or signed_in]
-    return render_template("catalog.html", courses=courses)
+    """The courses offered to the visitor (internal ones to admins only)."""
+    return render_template("catalog.html", courses=listed_courses())
 
 
 @bp.get("/courses/<course_id>/")
@@ -36,6 +33,13 @@ def course(course_id: str) -> str:
         "course.html", course=found, blocks=localised_blocks(found), statuses=statuses,
         completed=course_completed(statuses),
     )
+
+
+@bp.get("/favicon.ico")
+@allow("public")
+def favicon() -> Response:
+    """The icon for clients that ask at the old fixed address instead of reading the page's link."""
+    return send_from_directory(current_app.static_folder or "", "favicon.svg", mimetype="image/svg+xml", max_age=86400)
 
 
 _ALIVE = Read(select(literal(1).label("alive")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, request
 
-from blocks.model import Block, Course, Section
+from blocks.model import Block, Course, Quiz, Section
 from player.domain.progress import course_states, required_before, waiting_for
 from player.domain.recording import CLIENT_ID
 from player.web import db
@@ -22,6 +22,16 @@ def visible_course(course_id: str) -> Course:
     if not course.public and (user is None or user.is_guest):
         abort(404)
     return course
+
+
+def listed_courses() -> list[Course]:
+    """The courses a visitor is offered in lists (the catalogue, a new cohort's course): the
+    public ones, and for admins the internal ones too (`public: false`, the sample of every
+    construct). An internal course still opens for any signed-in user who has its address
+    (visible_course), so an author can send a reviewer the link."""
+    user = current_user()
+    admin = user is not None and user.role == "admin"
+    return [course for course in store().all() if course.public or admin]
 
 
 def course_and_block(course_id: str, block_id: str) -> tuple[Course, Block]:
@@ -53,6 +63,15 @@ def section_or_404(block: Block, section_id: str) -> Section:
     if section is None:
         abort(404)
     return section
+
+
+def quiz_or_404(block: Block, step_id: str, quiz_id: str) -> Quiz:
+    """A quiz of a step, as a form names it."""
+    section = section_or_404(block, step_id)
+    quiz = next((q for q in section.nodes(Quiz) if q.id == quiz_id), None)
+    if quiz is None:
+        abort(404)
+    return quiz
 
 
 def client_id() -> str:

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from player.domain.accounts import check_password
 from player.domain.data_rights import delete_users, export_user_data
-from player.store.models import Membership, User
+from player.store.models import Certificate, Membership, User
 from player.web import db
 from player.web.access import allow
 from player.web.auth import end_session, limiter, login_limit, signed_in_account
+from player.web.content import store
 
 bp = Blueprint("data", __name__)
 
@@ -27,7 +28,10 @@ def account() -> str:
 
 def _account_page(user: User) -> str:
     cohorts = db.session().scalar(select(func.count()).select_from(Membership).where(Membership.user_id == user.id))
-    return render_template("data/account.html", user=user, cohorts=cohorts)
+    certificates = db.session().scalars(
+        select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_at, Certificate.id)).all()
+    return render_template("data/account.html", user=user, cohorts=cohorts, certificates=certificates,
+                           courses=store().courses)
 
 
 @bp.get("/account/data.json")

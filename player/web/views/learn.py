@@ -6,15 +6,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from blocks.model import Block
 from blocks.scoring import InvalidResponse
 from player.domain.progress import course_states, waiting_for
-from player.domain.recording import Where, mark_viewed, record_survey
+from player.domain.recording import QuizAnswers, Where, mark_viewed, record_quiz, record_survey
 from player.web import db
 from player.web.access import allow
 from player.web.auth import ensure_learner
-from player.web.forms import SURVEY_SEED, field_names, responses
+from player.web.forms import SURVEY_SEED, field_names, responses, submitted_seed
 from player.web.step_page import EVALUATION_STEP, neighbours, render_step, steps
-from player.web.views.common import client_id, course_and_block, learner_id, open_block, section_or_404
+from player.web.views.common import client_id, course_and_block, learner_id, open_block, quiz_or_404, section_or_404
 
 bp = Blueprint("learn", __name__)
 
@@ -44,20 +45,41 @@ def step(course_id: str, block_id: str, step_id: str) -> str:
 @bp.post("/courses/<course_id>/<block_id>/<step_id>")
 @allow("guest")
 def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
-    """Previous or next: the step counts as viewed, and the learner's place is remembered."""
+    """Previous or next: the step counts as viewed, the learner's place is remembered, and the
+    answers of the step's quiz, when the buttons carried its form, are kept as a draft."""
     course, block = open_block(course_id, block_id)
     if step_id not in steps(block):
         abort(404)
+    step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
+    try:
+        draft = _draft(block, step_id)
+    except InvalidResponse:
+        flash(_("One answer could not be read; please check it and save again."), "error")
+        return redirect(f"{step_url}#{request.form.get('quiz', '')}")
     previous, following = neighbours(block, step_id)
-    going_back = request.form.get("go") == "previous"
-    target = previous if going_back else following
+    target = previous if request.form.get("go") == "previous" else following
     user = ensure_learner()
     with db.writing() as write:
-        section = step_id if step_id != EVALUATION_STEP else ""
-        mark_viewed(write, Where(user.id, course.id, block), section, target or step_id)
+        where = Where(user.id, course.id, block)
+        if draft is not None:
+            record_quiz(write, where, draft, client_id())
+        mark_viewed(write, where, step_id if step_id != EVALUATION_STEP else "", target or step_id)
+    if draft is not None:
+        flash(_("Your quiz answers are kept as a draft: submit them when you are ready."), "success")
     if target is None:
         return redirect(url_for("learn.block_start", course_id=course.id, block_id=block.id, done=1))
     return redirect(url_for("learn.step", course_id=course.id, block_id=block.id, step_id=target))
+
+
+def _draft(block: Block, step_id: str) -> QuizAnswers | None:
+    """The answers of the quiz form the navigation buttons belonged to, if any were given: saved
+    like "Save answers" (same client id rules), never submitted."""
+    quiz_id = request.form.get("quiz")
+    if not quiz_id:
+        return None
+    quiz = quiz_or_404(block, step_id, quiz_id)
+    given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(submitted_seed())), submit=False)
+    return given if given.responses else None
 
 
 @bp.post("/courses/<course_id>/<block_id>/<step_id>/survey/<survey_id>")

@@ -9,24 +9,19 @@ from werkzeug.wrappers import Response
 
 from blocks.model import Block, Quiz, QuizKind
 from blocks.scoring import InvalidResponse
-from player.domain.progress import block_status, final_test_taken, latest_answers
-from player.domain.recording import Outcome, QuizAnswers, Where, record_quiz
+from player.domain.progress import (
+    block_status, final_test_taken, latest_answers, open_answers, quiz_statuses, unanswered,
+)
+from player.domain.recording import Outcome, QuizAnswers, Where, attempt_seed, record_quiz
 from player.store.models import Attempt
 from player.web import db
 from player.web.access import allow
 from player.web.auth import ensure_learner
 from player.web.forms import field_names, responses, submitted_seed
-from player.web.views.common import client_id, course_and_block, learner_id, open_block, section_or_404
+from player.web.step_page import new_client_id
+from player.web.views.common import client_id, course_and_block, learner_id, open_block, quiz_or_404
 
 bp = Blueprint("quiz", __name__)
-
-
-def _quiz(block: Block, step_id: str, quiz_id: str) -> Quiz:
-    section = section_or_404(block, step_id)
-    quiz = next((q for q in section.nodes(Quiz) if q.id == quiz_id), None)
-    if quiz is None:
-        abort(404)
-    return quiz
 
 
 @bp.post("/courses/<course_id>/<block_id>/<step_id>/quiz/<quiz_id>")
@@ -35,12 +30,12 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
     """Save the answers given (action=save) and, on action=submit, score the attempt: the form is
     read and scored first, then written in one short transaction."""
     course, block = open_block(course_id, block_id)
-    quiz = _quiz(block, step_id, quiz_id)
+    quiz = quiz_or_404(block, step_id, quiz_id)
     submission = client_id()
     step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
     try:
         given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(submitted_seed())),
-                                 submit=request.form.get("action") == "submit")
+                                 submit=request.form.get("action") == "submit", anyway=request.form.get("anyway") == "1")
     except InvalidResponse:
         return _unreadable(step_url, quiz)
     user = ensure_learner()
@@ -50,6 +45,8 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
         flash(_("You have used all attempts at this quiz."), "info")
     elif recorded.outcome == Outcome.SAVED:
         flash(_("Your answers are saved."), "success")
+    elif recorded.outcome == Outcome.UNANSWERED:
+        return redirect(url_for("quiz.confirm", course_id=course.id, block_id=block.id, step_id=step_id, quiz_id=quiz.id))
     elif recorded.outcome == Outcome.SUBMITTED:
         return redirect(url_for("quiz.result", course_id=course.id, block_id=block.id, step_id=step_id, quiz_id=quiz.id,
                                 number=recorded.number))
@@ -61,12 +58,31 @@ def _unreadable(step_url: str, quiz: Quiz) -> Response:
     return redirect(f"{step_url}#{quiz.id}")
 
 
+@bp.get("/courses/<course_id>/<block_id>/<step_id>/quiz/<quiz_id>/confirm")
+@allow("guest")
+def confirm(course_id: str, block_id: str, step_id: str, quiz_id: str) -> str | Response:
+    """Asked once before an attempt is spent with questions unanswered: the answers given are
+    saved in the open attempt, so "submit anyway" posts no answers, only the decision."""
+    course, block = open_block(course_id, block_id)
+    quiz = quiz_or_404(block, step_id, quiz_id)
+    user_id = learner_id()
+    status = quiz_statuses(db.reader(), user_id, course.id, block, [quiz])[0]
+    attempt = status.open_attempt
+    saved = open_answers(db.reader(), user_id, course.id).get(attempt.id, {}) if attempt else {}
+    missing = unanswered(quiz, saved)
+    step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
+    if attempt is None or not missing:
+        return redirect(f"{step_url}#{quiz.id}")
+    return render_template("confirm.html", course=course, block=block, quiz=quiz, missing=missing,
+                           step_url=step_url, client_id=new_client_id(), seed=attempt_seed(user_id, quiz.id, attempt.number))
+
+
 @bp.get("/courses/<course_id>/<block_id>/<step_id>/quiz/<quiz_id>/attempts/<int:number>")
 @allow("guest")
 def result(course_id: str, block_id: str, step_id: str, quiz_id: str, number: int) -> str:
     """A submitted attempt: score, and for each question the feedback and explanation."""
     course, block = course_and_block(course_id, block_id)
-    quiz = _quiz(block, step_id, quiz_id)
+    quiz = quiz_or_404(block, step_id, quiz_id)
     user_id = learner_id()
     attempt = db.session().scalars(select(Attempt).filter_by(
         user_id=user_id, course_id=course.id, block_id=block.id, quiz_id=quiz.id, number=number,

@@ -153,7 +153,9 @@ def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form:
         seed = form.get("seed", "")
         if not (seed.isascii() and seed.isdigit()) or int(seed) > MAX_SEED:
             raise ValueError("the form's seed is missing")
-        given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(int(seed)), form), submit=form.get("action") == "submit")
+        # anyway: the device could not ask about unanswered questions; the learner pressed Submit
+        given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(int(seed)), form),
+                                 submit=form.get("action") == "submit", anyway=True)
         return QuizItem(where, given)
     if endpoint == "learn.survey":
         survey_id = args["survey_id"]

@@ -29,11 +29,12 @@ from player.web.access import allow
 from player.web.auth import current_user
 from player.web.content import store
 from player.web.i18n import LANGUAGES
-from player.web.tables import Table, number_text, to_csv
+from player.web.tables import Table, cell_text, to_csv
 from player.web.views import report_tables as tables
+from player.web.views.common import listed_courses
 
 bp = Blueprint("trainer", __name__)
-bp.add_app_template_filter(number_text, "cell")
+bp.add_app_template_filter(cell_text, "cell")
 
 
 def _user() -> Visitor:
@@ -90,7 +91,7 @@ def _details(form: MultiDict[str, str]) -> tuple[CohortDetails | None, list[str]
     if not name:
         problems.append(_("Give the cohort a name."))
     course_id = form.get("course_id", "")
-    if store().course(course_id) is None:
+    if course_id not in {course.id for course in listed_courses()}:
         problems.append(_("Choose a course."))
     lang = form.get("lang", "")
     if lang not in _languages():
@@ -123,7 +124,7 @@ def new_cohort() -> str | Response:
             flash(problem, "error")
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "trainer/new.html", courses=store().all(), languages=_languages(), modes=COHORT_MODES, form=request.form,
+        "trainer/new.html", courses=listed_courses(), languages=_languages(), modes=COHORT_MODES, form=request.form,
     ), status  # type: ignore[return-value]
 
 
