@@ -52,7 +52,7 @@ def _grid_cell(page: Page, learner: str) -> str:
 def test_a_cohort_from_creation_to_csv(browser: Browser, live_server: LiveServer) -> None:
     trainer = _page(browser, live_server)
     sign_in(trainer, _account(live_server, "admin"))  # the sample is internal: only an admin makes a cohort of it
-    trainer.get_by_role("link", name="Cohorts").click()
+    trainer.get_by_role("link", name="Cohorts", exact=True).click()
     trainer.get_by_role("link", name="New cohort").click()
     trainer.get_by_label("Name").fill("Browser cohort")
     trainer.get_by_label("Course").select_option(label="Sample course (every construct)")

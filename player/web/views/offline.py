@@ -22,7 +22,7 @@ from player.web.views.common import course_and_block
 bp = Blueprint("offline", __name__)
 OFFLINE = "offline"  # the folder of static/ with the service worker, the outbox and the page script
 # What every downloaded page needs besides itself: the style, the page script and the outbox.
-SHELL = ("player.css", "offline/page.js", "offline/outbox.js")
+SHELL = ("player.css", "favicon.svg", "offline/page.js", "offline/outbox.js")
 
 
 @bp.get("/sw.js")

@@ -15,7 +15,7 @@
 importScripts("/static/offline/outbox.js");
 
 var SHELL_CACHE = "coursepack-shell-__RELEASE__"; // the player's release, filled in by /sw.js
-var SHELL = ["/static/player.css", "/static/offline/page.js", "/static/offline/outbox.js",
+var SHELL = ["/static/player.css", "/static/favicon.svg", "/static/offline/page.js", "/static/offline/outbox.js",
              "/static/icons/icon-192.png", "/static/icons/icon-512.png"];
 var QUEUED_FORM = /^\/courses\/[^/]+\/[^/]+\/[^/]+(\/(quiz|survey)\/[^/]+)?$/;
 
