@@ -1,11 +1,13 @@
-"""A Bulgarian learner walks a resilience block in Bulgarian: catalogue, block, quiz, result."""
+"""A Bulgarian learner walks a resilience block in Bulgarian: catalogue, block, quiz, result, certificate, verification."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from blocks.build import translated_block
 from blocks.load import Loader
@@ -20,6 +22,7 @@ BLOCK = next(b for b in COURSE.blocks if b.id == "r4-wellness")
 BG_BLOCK, _ = translated_block(BLOCK, "bg")
 QUIZ = BG_BLOCK.quizzes[0]
 QUIZ_STEP = next(s.id for s in BG_BLOCK.sections if s.nodes(type(QUIZ)))
+FINISH = "Край"
 BG_COURSE_TITLE = "Устойчивост и благополучие за работещите на първа линия"
 
 
@@ -60,3 +63,18 @@ def test_the_catalogue_and_a_resilience_block_speak_bulgarian(page: Page, live_s
     expect(page.get_by_role("heading", name="Вашият резултат")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text(re.compile(r"100\s?%"))
     expect(page.get_by_role("link", name="Обратно към стъпката")).to_be_visible()
+
+    # On to the end of the block, the certificate and its verification page: still in Bulgarian.
+    page.goto(f"/courses/{COURSE.id}/{BLOCK.id}/{BG_BLOCK.sections[0].id}")
+    while page.get_by_role("button", name="Напред").count():
+        page.get_by_role("button", name="Напред").click()
+    page.get_by_role("button", name=FINISH).click()
+    expect(page.locator("html")).to_have_attribute("lang", "bg")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Изтеглете сертификата си").click()
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages)
+    assert BG_BLOCK.title in " ".join(text.split()) and "Мария Петрова" in text
+    code = re.search(r"certificate-([^.]+)\.pdf", download.value.suggested_filename)[1]  # type: ignore[index]
+    page.goto(f"/verify/{code}")
+    expect(page.locator("html")).to_have_attribute("lang", "bg")
+    expect(page.locator("main")).to_contain_text(BG_BLOCK.title)
