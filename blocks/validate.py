@@ -16,6 +16,7 @@ from blocks import item_writing
 from blocks.country import COUNTRIES, NOTE_FILE, check_notes, notes_folder, read_note
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader, find_courses, is_course
+from blocks.media import ALLOWED_HINT, UnsafePath, media_problems, media_type, safe_file
 from blocks.model import Block, Course, Question, Report
 from blocks.qtypes import kind
 
@@ -30,6 +31,7 @@ def check_block(block: Block, report: Report) -> None:
         for question in quiz_or_survey.questions:
             _check_question(block, question, report)
     _check_links(block, report)
+    _check_media(block, report)
     item_writing.check_block(block, report)
 
 
@@ -111,6 +113,27 @@ def _check_links(block: Block, report: Report) -> None:
             report.error(block.path, link.line, "link-outside-block", f"{where} {link.url!r} points outside the block folder; copy the file into media/ and link it relatively")
         elif not target.is_file():
             report.error(block.path, link.line, "missing-media", f"{where} {link.url!r} does not exist; add the file to {block.folder.name}/media/ or fix the path")
+        else:
+            _check_linked_file(block, link.line, where, link.url, unquote(parts.path), report)
+
+
+def _check_linked_file(block: Block, line: int, where: str, url: str, relative: str, report: Report) -> None:
+    """A linked file is served only from media/, by the same rule as the player's media route."""
+    try:
+        safe_file(block.folder, relative)
+    except UnsafePath:
+        report.error(block.path, line, "media-symlink", f"{where} {url!r} goes through a symlink, which is never served; copy the file into media/")
+        return
+    if not relative.startswith("media/"):
+        report.error(block.path, line, "link-outside-media", f"{where} {url!r} is not in media/, and only media/ is served; move the file into media/")
+    elif media_type(relative) is None:
+        report.error(block.path, line, "media-type", f"{where} {url!r} is not a type the player serves ({ALLOWED_HINT}); link a PNG, PDF or another allowed type")
+
+
+def _check_media(block: Block, report: Report) -> None:
+    """Everything in media/ is checked, linked or not: the player would serve it to anyone."""
+    for problem in media_problems(block.folder / "media"):
+        report.error(problem.path, 1, problem.code, problem.message)
 
 
 def _inside(target: Path, folder: Path) -> bool:

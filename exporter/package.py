@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from blocks.media import UnsafePath, media_type, safe_file
 from blocks.model import Block, Course, Question, Quiz, QuizKind
 from blocks.qtypes import display_order, kind
 from blocks.wording import N_
@@ -114,11 +116,13 @@ def gap_fields(stem_html: str, name: str, numeric: bool, label: Callable[[int], 
 
 def media_files(block: Block, html: str) -> list[PackageFile]:
     """The media files the page links to, from the block's folder: nothing outside it."""
-    folder = block.folder.resolve()
     found = []
     for link in sorted(set(_MEDIA_LINK.findall(html))):
-        path = (folder / link).resolve()
-        if path.is_relative_to(folder / "media") and path.is_file() and not (folder / link).is_symlink():
+        try:
+            path = safe_file(block.folder, unquote(link))
+        except UnsafePath:
+            continue
+        if media_type(link) is not None:
             found.append(PackageFile(link, path.read_bytes()))
     return found
 

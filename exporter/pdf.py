@@ -3,7 +3,8 @@
 WeasyPrint reads every image, stylesheet and font it meets through a URL fetcher. Ours reads
 only regular files under a few allowed folders (the course's own folder, its blocks' folders
 and the exporter's assets) and nothing else: no network, so no redirects either; no
-`file:///etc/...`; no symlink that leads out of an allowed folder. Every refused URL is logged
+`file:///etc/...`; no symlink at all below an allowed folder (blocks.media.safe_file, the rule
+the player serves media by). Every refused URL is logged
 on the `coursepack.exporter.fetch` logger. A stylesheet that cannot be read stops the export,
 because a pack without its layout would still look finished and mislead whoever prints it.
 """
@@ -23,6 +24,7 @@ from urllib.request import url2pathname
 from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from blocks.media import UnsafePath, file_under
 from exporter.html import ASSETS
 
 log = logging.getLogger("coursepack.exporter.fetch")
@@ -79,12 +81,10 @@ class SafeFetcher(URLFetcher):
             raise BlockedURL(f"only files of the course are read, not {parts.scheme or 'relative'} URLs")
         if parts.netloc not in ("", "localhost"):
             raise BlockedURL(f"file URLs on host {parts.netloc!r} are not read")
-        path = Path(url2pathname(unquote(parts.path))).resolve()
-        if not any(path.is_relative_to(root) for root in self.roots):
-            raise BlockedURL("the file is outside the course folder and the exporter's assets")
-        if not path.is_file():
-            raise BlockedURL("there is no such file")
-        return path
+        try:
+            return file_under(self.roots, Path(url2pathname(unquote(parts.path))))
+        except UnsafePath as exc:
+            raise BlockedURL(str(exc)) from None
 
 
 def render_pdf(html: str, roots: tuple[Path, ...], base: Path) -> Rendered:

@@ -87,6 +87,6 @@ def _signature(root: Path) -> tuple:
     entries = []
     for dirpath, _dirs, files in os.walk(root):
         for name in files:
-            stat = os.stat(os.path.join(dirpath, name))
+            stat = os.lstat(os.path.join(dirpath, name))  # a broken symlink is a change, not a crash
             entries.append((dirpath, name, stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(entries))

@@ -175,7 +175,8 @@ def test_validation_refuses_a_block_that_links_outside_its_folder(tmp_path: Path
     with pytest.raises(ValidationFailed) as refused:
         build_pack(PackRequest(folder, issued=ISSUED), cache=PackCache(tmp_path / "cache"))
     codes = sorted(d.code for d in refused.value.report.errors)
-    assert codes == ["bad-link", "external-image", "link-outside-block", "link-outside-block"]  # bad-link: file:///etc/passwd
+    # bad-link: file:///etc/passwd; media-symlink: the symlink in media/ itself, linked or not
+    assert codes == ["bad-link", "external-image", "link-outside-block", "link-outside-block", "media-symlink"]
     assert loopback.requests == []
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from blocks.media import MEDIA_CSP, UnsafePath, media_type, safe_file
 from blocks.model import Block
 from blocks.scoring import InvalidResponse
 from player.domain.progress import course_states, waiting_for
@@ -106,9 +107,22 @@ def survey(course_id: str, block_id: str, step_id: str, survey_id: str) -> Respo
 @bp.get("/courses/<course_id>/<block_id>/media/<path:filename>")
 @allow("guest")
 def media(course_id: str, block_id: str, filename: str) -> Response:
-    """Files from the block's own media folder, and nothing outside it."""
+    """Files from the block's own media folder, of the types that carry no script, and nothing
+    outside it or behind a symlink (blocks.media: the rule the exporter reads by too). Whatever
+    the browser opens is a sandboxed document: no script runs in the player's origin."""
     _course, block = course_and_block(course_id, block_id)
-    return send_from_directory(block.folder / "media", filename, max_age=3600)
+    served = media_type(filename)
+    try:
+        path = safe_file(block.folder, f"media/{filename}")
+    except UnsafePath:
+        abort(404)
+    if served is None:
+        abort(404)
+    response = send_file(path, mimetype=served.content_type, as_attachment=served.download,
+                         download_name=path.name, max_age=3600, conditional=True)
+    response.headers["Content-Security-Policy"] = MEDIA_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/courses/<course_id>/<block_id>/handouts/<handout_id>")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 
+from blocks.media import UnsafePath, media_type, safe_file
 from player.web.access import allow
 from player.web.content import store
 from player.web.i18n import current_lang
@@ -61,6 +62,21 @@ def manifest() -> Response:
     return response
 
 
+def served_media(folder: Path) -> list[str]:
+    """The files of a block's media/ the media route would serve (blocks.media's rule)."""
+    if (folder / "media").is_symlink() or not (folder / "media").is_dir():
+        return []
+    return sorted(p.name for p in (folder / "media").iterdir() if media_type(p.name) and _is_safe(folder, p.name))
+
+
+def _is_safe(folder: Path, name: str) -> bool:
+    try:
+        safe_file(folder, f"media/{name}")
+    except UnsafePath:
+        return False
+    return True
+
+
 @bp.get("/courses/<course_id>/<block_id>/offline.json")
 @allow("guest")
 def download(course_id: str, block_id: str) -> Response:
@@ -69,8 +85,7 @@ def download(course_id: str, block_id: str) -> Response:
     course, block = course_and_block(course_id, block_id)
     base = f"/courses/{course.id}/{block.id}"
     step_ids = steps(block)
-    media = sorted(p.name for p in (block.folder / "media").glob("*") if p.is_file() and not p.is_symlink()) \
-        if (block.folder / "media").is_dir() else []
+    media = served_media(block.folder)
     pages = [url_for("learn.block_start", course_id=course.id, block_id=block.id),
              *(f"{base}/{step}" for step in step_ids),
              *(url_for("learn.handout", course_id=course.id, block_id=block.id, handout_id=h.id) for h in block.handouts),
