@@ -42,15 +42,15 @@ def parse_mending_fences(text: str, parse: Callable[[str], list[Token]], path: P
             break
         opening, heading = found
         at = heading.map[0] if heading.map else 0
-        line = _source_line(opening.map[0] if opening.map else 0, inserted) + 1
-        if (line, _source_line(at, inserted)) in mended:
-            break  # the fence did not close it (an indented container, say): report it once and read on
-        mended.add((line, _source_line(at, inserted)))
-        report.error(path, line, "unclosed-container", f"{container_label(opening)} opened at line {line} is never closed; "
-                     f"close it with a line '{opening.markup}' before the section heading at line {_source_line(at, inserted) + 1}")
+        where = (_source_line(opening.map[0] if opening.map else 0, inserted) + 1, _source_line(at, inserted) + 1)
+        if where in mended:
+            break  # the fence did not close it (an indented container, say): reported once, read on
+        mended.add(where)
+        report.error(path, where[0], "unclosed-container", f"{container_label(opening)} opened at line {where[0]} is never closed; "
+                     f"close it with a line '{opening.markup}' before the section heading at line {where[1]}")
         lines = text.splitlines(keepends=True)
         text = "".join([*lines[:at], opening.markup + "\n", *lines[at:]])
-        inserted = sorted([line + 1 if line >= at else line for line in inserted] + [at])
+        inserted = sorted([added + 1 if added >= at else added for added in inserted] + [at])
         tokens = parse(text)
     if inserted:
         for token in tokens:
