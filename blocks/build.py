@@ -14,6 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from blocks.catalogues import load_translation
 from blocks.evaluation import standard_evaluation
+from blocks.fences import container_label
 from blocks.html import render_tokens
 from blocks.l10n import Translation, apply_to_tokens, extract_units, translate_front_matter, translator
 from blocks.model import (
@@ -66,6 +67,9 @@ class BlockBuilder:
 
     def warning(self, line: int, code: str, message: str) -> None:
         self.report.warning(self.path, line, code, message)
+
+    def _reported(self, line: int, code: str) -> bool:
+        return any(d.line == line and d.code == code and d.path == str(self.path) for d in self.report.items)
 
     # -- the block -------------------------------------------------------------------------
     def build(self, text: str, translation: Translation | None = None) -> Block | None:
@@ -179,8 +183,8 @@ class BlockBuilder:
             where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside {article(parent)}")
             self.error(line, "misplaced-container", f"{article(kind)} cannot stand {where}")
             return None
-        if not node.nester_tokens.closing.markup:
-            self.error(line, "unclosed-container", f"this ':::{kind}' is never closed; add a line of at least {len(opening.markup)} colons where it ends")
+        if _unclosed(node) and not self._reported(line, "unclosed-container"):  # parsing may have said it (blocks.fences)
+            self.error(line, "unclosed-container", _unclosed_message(node, line))
         if not self._check_attributes(kind, attrs, line):
             return None
         return getattr(self, f"render_{kind}")(node, attrs, line)
@@ -305,6 +309,25 @@ def translated_block(block: Block, lang: str, report: Report | None = None) -> t
     built = BlockBuilder(block.path, report or Report()).build(text, translation=translation)
     assert built is not None, "the source block built before, so its translation builds too"
     return built, translation
+
+
+def _unclosed(node: SyntaxTreeNode) -> bool:
+    """A container whose closing fence is missing (markdown-it ends it with what holds it)."""
+    return node.type == CONTAINER and not node.nester_tokens.closing.markup
+
+
+def _unclosed_message(node: SyntaxTreeNode, line: int) -> str:
+    """Where a container opened, and where its closing fence belongs. (One left open before a
+    section heading was mended and reported when the source was parsed: `blocks.fences`.)"""
+    fence = node.nester_tokens.opening.markup
+    named = f"{container_label(node.nester_tokens.opening)} opened at line {line} is never closed"
+    holder = node.parent
+    if holder is not None and holder.type == CONTAINER and not _unclosed(holder) and holder.map \
+            and len(holder.nester_tokens.opening.markup) <= len(fence):
+        outer, longer = holder.nester_tokens.opening.meta["kind"], ":" * (len(fence) + 1)
+        return (f"{named}: the '{fence}' at line {holder.map[1] + 1} closes the {outer} around it instead; "
+                f"a container that holds others needs a longer fence ({longer}{outer} ... {longer})")
+    return f"{named}; add a line '{fence}' where it ends"
 
 
 def _line(node: SyntaxTreeNode) -> int:

@@ -9,6 +9,7 @@ keep their translation, changed ones go fuzzy with the previous source, removed 
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +32,7 @@ class Catalogued(Protocol):
 
     @property
     def source(self) -> Path: ...
+NO_CATALOGUE = "none"  # the review state of a catalogue not yet created
 SIMILAR_ENOUGH = 0.5  # below this, a changed unit is treated as removed plus new, not as fuzzy
 
 
@@ -159,12 +161,15 @@ def _entry(unit: Unit, existing: polib.POEntry | None, source_name: str) -> poli
 
 @dataclass(frozen=True)
 class Status:
+    """How far one catalogue is: its units counted, and its review state from the header."""
+
     block_id: str
     lang: str
     translated: int
     fuzzy: int
     untranslated: int
     invalid: int
+    review: str = NO_CATALOGUE  # "draft" or "reviewed" (the STATUS_HEADER), or NO_CATALOGUE
 
     @property
     def total(self) -> int:
@@ -178,18 +183,30 @@ class Status:
     def percent(self) -> float:
         return 100.0 * self.translated / self.total if self.total else 100.0
 
+    def percent_shown(self, decimals: int = 0) -> float:
+        """The percent rounded down, so that one fuzzy unit in 400 reads 99%, never "done 100%"."""
+        scale = 10 ** decimals
+        return math.floor(self.percent * scale) / scale
+
+    @property
+    def draft(self) -> bool:
+        return self.review == "draft"
+
     def as_dict(self) -> dict[str, object]:
         return {"block": self.block_id, "lang": self.lang, "translated": self.translated, "fuzzy": self.fuzzy,
                 "untranslated": self.untranslated, "invalid": self.invalid, "total": self.total,
-                "percent": round(self.percent, 1)}
+                "percent": self.percent_shown(1), "complete": self.complete, "review": self.review}
 
 
 def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
     """Counts for `translate status` and `translate check`, against the current units."""
     path = catalogue_path(block.source, lang)
     entries = {}
+    review = NO_CATALOGUE
     if path.is_file():
-        entries = {(e.msgctxt or "", e.msgid): e for e in polib.pofile(str(path), wrapwidth=0) if not e.obsolete}
+        catalogue = polib.pofile(str(path), wrapwidth=0)
+        entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
+        review = catalogue.metadata.get(STATUS_HEADER, "draft")
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}
     for unit in units:
         entry = entries.get((unit.context, unit.source))
@@ -201,4 +218,4 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
             counts["invalid"] += 1
         else:
             counts["translated"] += 1
-    return Status(block.id, lang, **counts)
+    return Status(block.id, lang, **counts, review=review)

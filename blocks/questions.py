@@ -7,6 +7,7 @@ list item); what a type reads from its answers, and which attributes it takes, i
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -73,7 +74,7 @@ class QuestionReader:
             self.error("missing-attribute", f"needs type=..., one of {', '.join(QuestionType)}")
             return None
         if raw_type not in set(QuestionType):
-            self.error("unknown-question-type", f"unknown type {raw_type!r}; known types are {', '.join(QuestionType)}")
+            self.error("unknown-question-type", f"unknown type {raw_type!r}{_did_you_mean(raw_type)}; known types are {', '.join(QuestionType)}")
             return None
         return KINDS[QuestionType(raw_type)]
 
@@ -196,3 +197,9 @@ def _items(answers: SyntaxTreeNode) -> list[SyntaxTreeNode]:
 
 def _line_of(node: SyntaxTreeNode) -> int:
     return node.map[0] + 1 if node.map else 0
+
+
+def _did_you_mean(raw_type: str) -> str:
+    """The known type a mistyped one most resembles ("singel", "Single", "single-choice"), if any."""
+    close = difflib.get_close_matches(raw_type.lower(), list(QuestionType), n=1)
+    return f" (did you mean {close[0]}?)" if close else ""

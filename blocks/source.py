@@ -11,13 +11,15 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from blocks.fences import parse_mending_fences
 from blocks.frontmatter import FrontMatter
 from blocks.model import Report
 
 
 def parse_source(text: str, path: Path, report: Report, md: MarkdownIt) -> tuple[dict | None, list[Token]]:
-    """The checked front matter values (None when there are none) and the parsed tokens."""
-    tokens = md.parse(text, {})
+    """The checked front matter values (None when there are none) and the parsed tokens (with
+    any container left open before a section heading closed there, and reported: `blocks.fences`)."""
+    tokens = parse_mending_fences(text, lambda source: md.parse(source, {}), path, report)
     if not tokens or tokens[0].type != "front_matter":
         report.error(path, 1, "missing-front-matter", "a block starts with YAML front matter between two '---' lines")
         return None, tokens

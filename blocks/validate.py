@@ -77,9 +77,17 @@ def _check_agenda(block: Block, report: Report) -> None:
     total = sum(activity.minutes for activity in block.activities)
     if total > block.duration:
         last = block.activities[-1].line
-        report.error(block.path, last, "agenda-too-long", f"the activities add up to {total} minutes, more than the block's duration of {block.duration}; shorten activities or raise duration")
+        report.error(block.path, last, "agenda-too-long", f"the activities add up to {total} minutes, more than the block's duration of {block.duration}: "
+                     f"{_agenda_sum(block)}; shorten activities or raise duration")
     elif block.duration - total > AGENDA_GAP_WARNING:
-        report.warning(block.path, 1, "agenda-gap", f"the activities add up to {total} of {block.duration} minutes, leaving {block.duration - total} unplanned; add activities or lower duration")
+        report.warning(block.path, 1, "agenda-gap", f"the activities add up to {total} of {block.duration} minutes, leaving {block.duration - total} unplanned: "
+                       f"{_agenda_sum(block)}; add activities or lower duration")
+
+
+def _agenda_sum(block: Block) -> str:
+    """The sum an author checks by hand: each activity's minutes and line, then the total."""
+    terms = [f"#{activity.id} {activity.minutes} (line {activity.line})" for activity in block.activities]
+    return f"{' + '.join(terms) or 'no timed activities'} = {sum(a.minutes for a in block.activities)}"
 
 
 def _check_question(block: Block, question: Question, report: Report) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from blocks.validate import validate_paths
+from player.cli.app import database_engine, listen, read_password, require_schema
 from player.cli.app import make_app as _app
 from player.cli.export import export
 from player.cli.gift import export_gift_command, import_
@@ -62,13 +63,22 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def serve(courses: Path | None, database: str | None, host: str, port: int) -> None:
-    """Run the player with the built-in server (one machine; use gunicorn for more)."""
+    """Run the player with the built-in server (one machine; use gunicorn for more).
+
+    Refuses a database that `coursepack db upgrade` has not brought to this release's schema (in
+    development, COURSEPACK_ENV=development, it upgrades it), and a port another program holds.
+    """
+    from werkzeug.serving import make_server
+
     app = _app(database, courses)
+    require_schema(app.extensions["coursepack_engine"], app.config["DEVELOPMENT"], database)
+    listening = listen(host, port)
+    server = make_server(host, port, app, threaded=True, fd=listening.fileno())
     content = app.extensions["coursepack_content"]
     for course_id, report in content.problems.items():
         click.echo(f"course {course_id} is not served: {len(report.errors)} validation error(s); see 'coursepack validate'", err=True)
     click.echo(f"serving {len(content.courses)} course(s) from {content.root} on http://{host}:{port}/", err=True)
-    app.run(host=host, port=port, threaded=True, use_reloader=False)
+    server.serve_forever()
 
 
 @main.group()
@@ -79,14 +89,15 @@ def db() -> None:
 @db.command("upgrade")
 @click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
 def db_upgrade(database: str | None) -> None:
-    """Create the database or bring it to the newest schema (safe to run repeatedly)."""
+    """Create the database or bring it to the newest schema (safe to run repeatedly; needs no SECRET_KEY)."""
     from player.store.migrate import upgrade
-    from player.web import db as database_module
 
-    app = _app(database)
-    with app.app_context():
-        upgrade(database_module.engine())
-        click.echo(f"database at {database_module.engine().url.render_as_string(hide_password=True)} is up to date", err=True)
+    engine = database_engine(database, upgraded=False)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"database at {engine.url.render_as_string(hide_password=True)} is up to date", err=True)
 
 
 @main.group()
@@ -98,25 +109,30 @@ def user() -> None:
 @click.argument("email")
 @click.option("--role", type=click.Choice(["learner", "trainer", "admin"]), default="learner", show_default=True)
 @click.option("--name", default="", help="Full name, as printed on certificates.")
-@click.password_option(help="Prompted for (hidden) when not given; read from standard input when piped.")
+@click.option("--password", help="Asked for twice (hidden) on a terminal when not given; read from standard input when piped.")
 @click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
-def user_create(email: str, role: str, name: str, password: str, database: str | None) -> None:
-    """Create an account, e.g. a trainer's."""
+def user_create(email: str, role: str, name: str, password: str | None, database: str | None) -> None:
+    """Create an account, e.g. a trainer's: `echo "$PASSWORD" | coursepack user create EMAIL --role trainer`.
+
+    Needs no SECRET_KEY: it writes only to the database.
+    """
     from sqlalchemy.exc import IntegrityError
 
     from player.domain.accounts import MIN_PASSWORD, hash_password, normalise_email, password_too_short
+    from player.store.database import writing
     from player.store.models import User
-    from player.web import db as database_module
 
-    if password_too_short(password):
-        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
-    app = _app(database)
-    with app.app_context():
-        try:
-            with database_module.writing() as write:
-                write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
-        except IntegrityError as exc:
-            raise click.ClickException(f"an account with the email {email} already exists") from exc
+    engine = database_engine(database)
+    try:
+        password = read_password(password)
+        if password_too_short(password):
+            raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+        with writing(engine) as write:
+            write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
+    except IntegrityError as exc:
+        raise click.ClickException(f"an account with the email {email} already exists") from exc
+    finally:
+        engine.dispose()
     click.echo(f"created {role} {normalise_email(email)}", err=True)
 
 

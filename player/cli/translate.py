@@ -123,9 +123,27 @@ def status(course: str, lang: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([row.as_dict() for row in rows], indent=2))
         return
-    click.echo(f"{'block':<28} {'lang':<5} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'invalid':>7} {'done':>6}")
+    click.echo(f"{'block':<28} {'lang':<5} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'invalid':>7} {'done':>6}  review")
     for row in rows:
-        click.echo(f"{row.block_id:<28} {row.lang:<5} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>12} {row.invalid:>7} {row.percent:>5.0f}%")
+        click.echo(f"{row.block_id:<28} {row.lang:<5} {row.translated:>10} {row.fuzzy:>6} {row.untranslated:>12} {row.invalid:>7} "
+                   f"{row.percent_shown():>5.0f}%  {row.review}")
+    for line in _status_summary(rows):
+        click.echo(line)
+
+
+def _status_summary(rows: list[catalogues.Status]) -> list[str]:
+    """What the table means for each language: what is left to do, and whether it is reviewed.
+
+    Said in words because a column of percentages hides one fuzzy unit in four hundred."""
+    lines = []
+    for lang in dict.fromkeys(row.lang for row in rows):
+        mine = [row for row in rows if row.lang == lang]
+        fuzzy, missing, invalid = (sum(getattr(row, name) for row in mine) for name in ("fuzzy", "untranslated", "invalid"))
+        drafts = sum(row.draft for row in mine)
+        left = "complete" if not (fuzzy or missing or invalid) else f"{fuzzy} fuzzy, {missing} untranslated, {invalid} invalid unit(s) left"
+        review = f"; {drafts} of {len(mine)} catalogue(s) are drafts awaiting review by a native-speaking subject expert" if drafts else ""
+        lines.append(f"{lang}: {left}{review}")
+    return lines
 
 
 @translate.command()

@@ -4,7 +4,9 @@
 a course folder checked with `invalid/courses/<name>.expected`. An expected file lists one
 diagnostic a line, `LINE CODE` (or `PATH:LINE CODE` for courses, the path relative to the
 course folder), with ` warning` after a warning; `#` starts a comment. The test asserts the
-exact list, so a missing diagnostic, an extra one and a wrong line all fail.
+exact list, so a missing diagnostic, an extra one and a wrong line all fail. A line `> text`
+under a diagnostic says that its message contains that text (what the author reads: the numbers,
+the line to mend, the likely intended word).
 """
 
 from __future__ import annotations
@@ -28,8 +30,27 @@ _CODE = re.compile(r"[a-z]+(?:-[a-z]+)+")
 
 
 def expected_lines(path: Path) -> list[str]:
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    raw = (line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith(">"))
+    lines = (line.split("#", 1)[0].strip() for line in raw)
     return sorted(line for line in lines if line)
+
+
+def expected_messages(path: Path) -> list[tuple[str, str]]:
+    """Each `> text` line with the diagnostic line above it."""
+    pairs: list[tuple[str, str]] = []
+    current = ""
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if raw.startswith(">"):
+            pairs.append((current, raw[1:].strip()))
+        elif line := raw.split("#", 1)[0].strip():
+            current = line
+    return pairs
+
+
+def assert_messages(diagnostics: list[Diagnostic], expected: Path, relative_to: Path | None = None) -> None:
+    for described, text in expected_messages(expected):
+        messages = [d.message for d in diagnostics if describe(d, relative_to) == described]
+        assert any(text in message for message in messages), f"{described}: {text!r} is not in {messages}"
 
 
 def describe(diagnostic: Diagnostic, relative_to: Path | None = None) -> str:
@@ -49,6 +70,7 @@ def test_bad_block_reports_exactly_what_is_expected(source: Path) -> None:
         assert diagnostic.message.strip(), f"{diagnostic.code} has no message"
     actual = sorted(describe(d) for d in report.items)
     assert actual == expected_lines(source.with_suffix(".expected"))
+    assert_messages(report.items, source.with_suffix(".expected"))
 
 
 @pytest.mark.parametrize("folder", COURSE_CASES, ids=[p.name for p in COURSE_CASES])
@@ -56,6 +78,7 @@ def test_bad_course_reports_exactly_what_is_expected(folder: Path) -> None:
     _, report, _ = validate_paths([folder])
     actual = sorted(describe(d, relative_to=folder) for d in report.items)
     assert actual == expected_lines(folder.with_suffix(".expected"))
+    assert_messages(report.items, folder.with_suffix(".expected"), relative_to=folder)
 
 
 def test_every_case_has_its_expectations() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from blocks.build import translated_block
-from blocks.catalogues import catalogue_path, catalogue_status, update_catalogue
+from blocks.catalogues import Status, catalogue_path, catalogue_status, update_catalogue
 from blocks.l10n import extract_units, unit_problem
 from blocks.load import Loader, units_of_course
 from player.cli import main
@@ -248,3 +249,40 @@ def test_every_language_a_bundled_course_lists_is_complete_and_marked_for_review
             assert status.complete, status
             header = polib.pofile(str(catalogue_path(item.source, lang)), wrapwidth=0).metadata
             assert header["X-Coursepack-Translation-Status"] in {"draft", "reviewed"}, (item.id, lang)
+
+
+def _spoil(catalogue: Path, fuzzy: int = 0, emptied: int = 0) -> None:
+    """Make the first `fuzzy` translated entries fuzzy and empty the next `emptied`, as an edit of the source would."""
+    po = polib.pofile(str(catalogue), wrapwidth=0)
+    entries = [entry for entry in po if entry.msgstr and not entry.obsolete]
+    for entry in entries[:fuzzy]:
+        entry.flags.append("fuzzy")
+    for entry in entries[fuzzy:fuzzy + emptied]:
+        entry.msgstr = ""
+    po.save(str(catalogue))
+
+
+def test_status_never_rounds_a_nearly_done_catalogue_up_to_100(tmp_path: Path) -> None:
+    """One fuzzy unit in a block of ~400 is 99.7%: the table says 99%, counts it, and says 'draft'."""
+    course = tmp_path / "core-blocks"
+    shutil.copytree(ROOT / "courses" / "core-blocks", course)
+    block = course / "a-cultural-sensitivity"
+    _spoil(block / "locales" / "mk.po", fuzzy=1)
+    _spoil(course / "b-impact-on-children" / "locales" / "mk.po", emptied=1)
+    env = {"COURSEPACK_COURSES": str(tmp_path)}
+    result = CliRunner().invoke(main, ["translate", "status", "core-blocks", "--lang", "mk"], env=env)
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.startswith(("a-", "b-", "c-"))}
+    assert rows["a-cultural-sensitivity"][3:] == ["1", "0", "0", "99%", "draft"]
+    assert rows["b-impact-on-children"][3:] == ["0", "1", "0", "99%", "draft"]
+    assert rows["c-working-together"][-2:] == ["100%", "draft"]
+    assert "mk: 1 fuzzy, 1 untranslated, 0 invalid unit(s) left; 5 of 5 catalogue(s) are drafts" in result.output
+    payload = CliRunner().invoke(main, ["translate", "status", "core-blocks", "--lang", "mk", "--format", "json"], env=env)
+    first = next(row for row in json.loads(payload.output) if row["block"] == "a-cultural-sensitivity")
+    assert (first["percent"], first["complete"], first["review"]) == (99.7, False, "draft")
+
+
+def test_percent_is_rounded_down_and_reaches_100_only_when_complete() -> None:
+    nearly = Status("b", "mk", translated=9999, fuzzy=1, untranslated=0, invalid=0, review="reviewed")
+    assert (nearly.percent_shown(), nearly.percent_shown(1), nearly.as_dict()["percent"]) == (99, 99.9, 99.9)
+    assert Status("b", "mk", 10, 0, 0, 0).percent_shown() == 100 and not Status("b", "mk", 10, 0, 0, 0).draft

@@ -28,7 +28,7 @@ def expected(case: Path) -> list[tuple[int, str]]:
     """(line, code) pairs of a bad case's .expected file (see tests/blocks/test_blocks_invalid.py)."""
     pairs = []
     for raw in case.with_suffix(".expected").read_text(encoding="utf-8").splitlines():
-        if line := raw.split("#", 1)[0].strip():
+        if not raw.startswith(">") and (line := raw.split("#", 1)[0].strip()):  # "> text" lines are about the message
             number, code = line.split()[:2]
             pairs.append((int(number), code))
     return sorted(pairs)
@@ -88,7 +88,8 @@ def test_warnings_alone_exit_0_and_are_marked() -> None:
     result = validate(str(case))
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [  # text lines name files relative to the working directory
-        f"{os.path.relpath(case)}:1: agenda-gap: the activities add up to 60 of 90 minutes, leaving 30 unplanned; add activities or lower duration (warning)"
+        f"{os.path.relpath(case)}:1: agenda-gap: the activities add up to 60 of 90 minutes, leaving 30 unplanned: "
+        "#talk 30 (line 14) + #practice 30 (line 18) = 60; add activities or lower duration (warning)"
     ]
     assert "0 error(s), 1 warning(s)" in result.stderr
 
