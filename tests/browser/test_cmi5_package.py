@@ -32,7 +32,9 @@ from playwright.sync_api import Browser, Page
 
 from blocks.load import Loader
 from exporter.cmi5 import cmi5_zip
-from tests.browser.test_scorm_package import walk
+from blocks.scoring import correct_response
+from exporter.package import shown_order
+from tests.browser.test_scorm_package import fill, go_to, step_of, walk
 from tests.conftest import COURSES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +72,8 @@ class StandInLms:
 
     def launch_url(self, au: etree._Element, registration: str, mode: str = "Normal") -> str:
         """What an LMS does before a launch: LaunchData written, "launched" recorded; then the URL."""
-        activity = f"https://lms.example.org/activities/{uuid.uuid4()}"  # the LMS's own id, not the publisher's
+        # The LMS's own id for the AU, not the publisher's, the same on every launch.
+        activity = f"https://lms.example.org/activities/{uuid.uuid5(uuid.NAMESPACE_URL, au.get('id'))}"
         session = str(uuid.uuid4())
         self.fetches = 0
         data = {
@@ -282,3 +285,66 @@ def test_wrong_answers_send_failed(browser: Browser, lms: StandInLms, core: Any,
     assert MOVE_ON in categories(failed)
     assert lms.fetches == 1 and lms.refused == []
     assert validation_problems(statements, tmp_path) == [[] for _ in statements]
+
+
+def test_a_second_launch_in_the_registration_resumes_and_judges_once(browser: Browser, lms: StandInLms, core: Any) -> None:
+    """Leave midway with an answer typed; the next launch is on the same step with the answer,
+    and finishing then sends completed and passed; a third launch sends neither again."""
+    lms.statements.clear()
+    block = core.blocks[0]
+    check = next(quiz for quiz in block.quizzes if quiz.attempts)
+    au = lms.install(cmi5_zip(core, core.blocks))[block.id]
+    registration = str(uuid.uuid4())
+    page = launch(browser, lms.launch_url(au, registration))
+    page.get_by_text("Your progress is saved in your learning platform.").wait_for()
+    go_to(page.main_frame, step_of(block, check))
+    first = check.questions[0]
+    fill(page.main_frame, check, first, correct_response(first))  # typed, not submitted
+    page.close()
+    lms.wait_for("terminated")
+    assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "terminated"]
+
+    lms.statements.clear()
+    page = launch(browser, lms.launch_url(au, registration))
+    page.get_by_text("Your progress is saved in your learning platform.").wait_for()
+    page.locator(f'.step[data-step="{step_of(block, check)}"]:not([hidden])').wait_for()
+    shown = list(shown_order(first, check.shuffle))
+    boxes = page.locator(f'#quiz-{check.id} input[name="{first.id}"]').all()
+    picked = [shown[int(box.get_attribute("value"))] for box in boxes if box.is_checked()]
+    expected = correct_response(first)
+    assert picked == ([expected["choice"]] if "choice" in expected else expected["choices"])
+    walk(page.main_frame, block, right=True)
+    page.close()
+    lms.wait_for("terminated")
+    assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "completed", "passed", "terminated"]
+
+    lms.statements.clear()
+    page = launch(browser, lms.launch_url(au, registration))
+    page.get_by_text("You have completed this block.").wait_for()  # what the progress document kept
+    page.close()
+    lms.wait_for("terminated")
+    assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "terminated"]
+    assert lms.refused == []
+
+
+def test_a_used_fetch_url_records_nothing_and_browse_mode_judges_nothing(browser: Browser, lms: StandInLms, core: Any) -> None:
+    lms.statements.clear()
+    block = core.blocks[0]
+    au = lms.install(cmi5_zip(core, core.blocks))[block.id]
+    url = lms.launch_url(au, str(uuid.uuid4()))
+    lms.fetches = 1  # the token was handed out already (a reload, or a copied link)
+    page = launch(browser, url)
+    page.get_by_text("This page is not connected to a learning platform").wait_for()
+    walk(page.main_frame, block, right=True)
+    page.close()
+    assert lms.fetches == 2 and verbs(lms.statements) == ["launched"]
+
+    lms.statements.clear()
+    page = launch(browser, lms.launch_url(au, str(uuid.uuid4()), mode="Browse"))
+    page.get_by_text("Review mode: your answers are not recorded.").wait_for()
+    go_to(page.main_frame, len(block.sections) - 1)  # every step seen, the quizzes closed: nothing to judge
+    assert page.locator("form[id^=quiz-] button[type=submit]").first.is_disabled()
+    page.close()
+    lms.wait_for("terminated")
+    assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "terminated"]
+    assert lms.refused == []
