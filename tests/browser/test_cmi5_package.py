@@ -31,10 +31,10 @@ from lxml import etree
 from playwright.sync_api import Browser, Page
 
 from blocks.load import Loader
-from exporter.cmi5 import cmi5_zip
 from blocks.scoring import correct_response
+from exporter.cmi5 import cmi5_zip
 from exporter.package import shown_order
-from tests.browser.test_scorm_package import fill, go_to, step_of, walk
+from tests.browser.package_learner import fill, go_to, step_of, walk
 from tests.conftest import COURSES
 
 ROOT = Path(__file__).resolve().parents[2]

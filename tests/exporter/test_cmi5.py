@@ -20,7 +20,7 @@ from blocks.model import Block, Course, Quiz, QuizKind
 from exporter.cmi5 import cmi5_zip, course_structure, export_cmi5
 from player.cli import main as cli
 from tests.conftest import COURSES
-from tests.exporter.test_scorm import _REQUESTS, _facilitator_texts, files
+from tests.exporter.package_checks import REQUESTS, facilitator_texts, files
 
 SCHEMA = Path(__file__).parent / "schemas" / "cmi5" / "CourseStructure.xsd"  # vendored: schemas/cmi5/SOURCE.md
 NS = {"c": "https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd"}
@@ -101,13 +101,13 @@ def test_every_file_is_there_and_no_facilitator_note(course: Course) -> None:
         mine = {name.removeprefix(f"{block.id}/"): data for name, data in package.items() if name.startswith(f"{block.id}/")}
         assert {"index.html", "data.js", "runtime.js", "package.css"} <= set(mine)
         page = mine["index.html"].decode()
-        for found in _REQUESTS.finditer(page):
+        for found in REQUESTS.finditer(page):
             target = next(group for group in found.groups() if group) if any(found.groups()) else found[0]
             assert not re.match(r"(?:[a-z]+:)?//|/", target.strip("'\" ")), f"{block.id} asks for {target}"
             assert target.strip("'\" ") in mine or target.startswith("#"), f"{block.id} asks for {target}, not in its folder"
         assert '"version":"cmi5"' in mine["data.js"].decode(), "the runtime reports through cmi5"
         text = " ".join(" ".join(data.decode("utf-8", "replace").split()) for name, data in mine.items() if not name.startswith("media/"))
-        for note in _facilitator_texts(block):
+        for note in facilitator_texts(block):
             assert note not in text, f"a facilitator note reached the package: {note!r}"
         assert "facilitator" not in page.lower()
 
