@@ -152,4 +152,6 @@ _RUNTIME_TEXTS = {
     "not_recorded": N_("This page is not connected to a learning platform: your progress is not recorded."),
     "review": N_("Review mode: your answers are not recorded."),
     "done": N_("You have completed this block."),
+    # Translators: a button of a block launched from a learning platform (cmi5): leave it and go back to the platform.
+    "exit": N_("Exit"),
 }

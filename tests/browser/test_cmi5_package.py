@@ -54,6 +54,7 @@ class StandInLms:
         self.folder = folder
         self.token = base64.b64encode(b"au-key:au-secret").decode()
         self.fetches = 0
+        self.preferences = 0  # reads of the learner's preferences (cmi5LearnerPreferences)
         self.statements: list[dict[str, Any]] = []
         self.documents: dict[tuple[str, str, str], Any] = {}
         self.refused: list[str] = []  # requests the LMS had to refuse: each one is a failure of the AU
@@ -75,7 +76,7 @@ class StandInLms:
         # The LMS's own id for the AU, not the publisher's, the same on every launch.
         activity = f"https://lms.example.org/activities/{uuid.uuid5(uuid.NAMESPACE_URL, au.get('id'))}"
         session = str(uuid.uuid4())
-        self.fetches = 0
+        self.fetches = self.preferences = 0
         data = {
             "contextTemplate": {"contextActivities": {"grouping": [{"id": au.get("id")}]}, "extensions": {SESSION_ID: session}},
             "launchMode": mode, "moveOn": au.get("moveOn"), "returnURL": f"{self.url}/done",
@@ -142,6 +143,18 @@ def _handler(lms: StandInLms) -> type[BaseHTTPRequestHandler]:
                 if self._authorised():
                     key = self._state_key()
                     self._answer(200, lms.documents[key]) if key in lms.documents else self._answer(404)
+                return
+            if path.startswith("/lrs/agents/profile"):
+                if self._authorised():
+                    assert parse_qs(urlsplit(self.path).query)["profileId"] == ["cmi5LearnerPreferences"]
+                    lms.preferences += 1
+                    self._answer(404)  # no preferences set
+                return
+            if path == "/done":  # the returnURL: back in the LMS
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                self.wfile.write(b"<!DOCTYPE html><title>LMS</title><p>Back in the LMS</p>")
                 return
             if path == "/favicon.ico":  # the browser's own request for a top-level page, not the package's
                 self._answer(404)
@@ -257,6 +270,7 @@ def test_right_answers_send_initialized_completed_passed_terminated(browser: Bro
     statements, launch_params, session = played(browser, lms, core, right=True)
     assert verbs(statements) == ["launched", "initialized", "completed", "passed", "terminated"]
     assert lms.fetches == 1, "the fetch URL is POSTed exactly once"
+    assert lms.preferences == 1, "the learner's preferences are read at startup"
     assert lms.refused == []
     publisher = "urn:coursepack:core-blocks:a-cultural-sensitivity"
     for statement in statements[1:]:
@@ -346,5 +360,20 @@ def test_a_used_fetch_url_records_nothing_and_browse_mode_judges_nothing(browser
     assert page.locator("form[id^=quiz-] button[type=submit]").first.is_disabled()
     page.close()
     lms.wait_for("terminated")
+    assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "terminated"]
+    assert lms.refused == []
+
+
+def test_exit_sends_terminated_once_and_returns_to_the_lms(browser: Browser, lms: StandInLms, core: Any) -> None:
+    lms.statements.clear()
+    block = core.blocks[1]
+    au = lms.install(cmi5_zip(core, core.blocks))[block.id]
+    page = launch(browser, lms.launch_url(au, str(uuid.uuid4())))
+    page.get_by_text("Your progress is saved in your learning platform.").wait_for()
+    page.get_by_role("button", name="Exit").click()
+    page.get_by_text("Back in the LMS").wait_for()
+    page.close()
+    lms.wait_for("terminated")
+    time.sleep(0.5)  # anything sent late would arrive now
     assert verbs(sorted(lms.statements, key=lambda s: s["timestamp"])) == ["launched", "initialized", "terminated"]
     assert lms.refused == []

@@ -121,12 +121,20 @@
       }).then(function (body) {
         if (!body["auth-token"]) { throw new Error(body["error-text"] || "no auth-token"); }
         self.token = body["auth-token"];
+        self.preferences();
         return self.state("LMS.LaunchData");
       }).then(function (data) {
         if (!data || !data.contextTemplate) { throw new Error("no LMS.LaunchData"); }
         self.data = data;
         return self.state(PROGRESS_STATE).catch(function () { return null; });
       });
+    },
+    // cmi5 asks every AU to read the learner's preferences at startup. A package speaks the one
+    // language it was exported in and plays no sound of its own, so there is nothing to apply.
+    preferences: function () {
+      var query = new URLSearchParams({ agent: JSON.stringify(this.launch.actor), profileId: "cmi5LearnerPreferences" });
+      window.fetch(this.launch.endpoint + "agents/profile?" + query.toString(), { headers: this.headers(false), credentials: "omit" })
+        .catch(function () { /* optional for the LMS */ });
     },
     headers: function (json) {
       var headers = { "Authorization": "Basic " + this.token, "X-Experience-API-Version": XAPI };
@@ -201,8 +209,8 @@
     // passed or failed, consistent with the LMS's masteryScore when it gives one: a passed score is
     // at least the mastery score and a failed one below it, or the score is left out.
     judge: function (status) {
-      var scaled = Math.round((status.score || 0) * 100) / 10000, mastery = this.data.masteryScore;
-      var judgedByMastery = typeof mastery === "number";
+      var scaled = Math.round((status.score || 0) * 100) / 10000, mastery = parseFloat(this.data.masteryScore);
+      var judgedByMastery = !isNaN(mastery);
       var passed = status.passed && (!judgedByMastery || scaled >= mastery);
       var result = { success: passed, duration: sessionTime(Date.now() - started) };
       if (!judgedByMastery || passed === scaled >= mastery) { result.score = { scaled: scaled }; }
@@ -506,6 +514,21 @@
   function connected(saved) {
     adopt(saved);
     showAll(state.s);
+    if (cmi5.data.returnURL) { offerExit(cmi5.data.returnURL); }
+  }
+
+  // An LMS that gives a returnURL expects the AU to send the learner back there when it ends.
+  function offerExit(url) {
+    var button = document.createElement("button"), nav = document.querySelector("nav.steps");
+    button.type = "button";
+    button.className = "exit secondary";
+    button.textContent = DATA.texts.exit;
+    button.addEventListener("click", function () {
+      report();
+      lms.finish();
+      window.location.href = url;
+    });
+    nav.insertBefore(button, nav.querySelector('[data-go="1"]'));
   }
 
   function start() {
