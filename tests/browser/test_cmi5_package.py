@@ -282,6 +282,7 @@ def test_right_answers_send_initialized_completed_passed_terminated(browser: Bro
         assert CATEGORY in categories(statement)
         assert (MOVE_ON in categories(statement)) == (statement["verb"]["id"] in (VERBS + "completed", VERBS + "passed"))
         assert statement["timestamp"].endswith("Z")
+    assert len({s["timestamp"] for s in statements}) == len(statements), "the order is the timestamps' order"
     completed, passed, terminated = statements[2:]
     assert completed["result"]["completion"] is True and "score" not in completed["result"]
     assert passed["result"]["success"] is True and passed["result"]["score"]["scaled"] == 1

@@ -98,7 +98,7 @@
   // registration (kept in the progress document), initialized first and terminated last.
   var cmi5 = {
     live: false, recording: false, finished: false, launch: null, token: "", data: null,
-    sent: {}, outbox: [], sending: false, initializedAt: 0, kept: "",
+    sent: {}, outbox: [], sending: false, initializedAt: 0, kept: "", last: 0,
     get: function () { return ""; }, // no SCORM data model: what was kept arrives with connected()
     start: function () {
       this.launch = launchParameters();
@@ -179,12 +179,17 @@
     build: function (verb, result, extensions) {
       var judged = result && ("success" in result || "completion" in result);
       return {
-        id: uuid(), timestamp: new Date().toISOString(), actor: this.launch.actor,
+        id: uuid(), timestamp: this.timestamp(), actor: this.launch.actor,
         verb: { id: VERBS + verb, display: { "en-US": verb } },
         object: { id: this.launch.activityId, objectType: "Activity" },
         context: this.context(judged ? ["cmi5", "moveon"] : ["cmi5"], extensions || {}),
         result: result
       };
+    },
+    // cmi5 orders a session by timestamps (initialized first, terminated last): never two alike.
+    timestamp: function () {
+      this.last = Math.max(Date.now(), this.last + 1);
+      return new Date(this.last).toISOString();
     },
     // One request at a time, so the LMS receives them in order, except when the page goes: then
     // what is left leaves at once (keepalive outlives the page), ordered by its timestamps.
