@@ -1,4 +1,4 @@
-"""One block as a self-contained web page that scores itself: the content of a SCORM SCO.
+"""One block as a self-contained web page that scores itself: the content of a SCORM SCO or a cmi5 AU.
 
 An LMS has no coursepack server, so the package carries what it needs (SPEC section 13):
 
@@ -12,7 +12,8 @@ An LMS has no coursepack server, so the package carries what it needs (SPEC sect
   completion rules of SPEC section 6. The key is in the package: a determined learner can read
   it, as with any package scored in the browser (docs/scorm.md says so).
 - `runtime.js` and `package.css` (`exporter/assets/package/`): the plain-JavaScript runtime
-  that talks to the LMS's SCORM API, and the page's style.
+  that talks to the LMS's SCORM API, or for cmi5 sends it xAPI statements (`version` in
+  `data.js` says which), and the page's style.
 - `media/...`: the block's media files its content links to, read by the shared safe rule.
 
 Pure apart from reading templates, assets and the block's media.
@@ -155,4 +156,6 @@ _RUNTIME_TEXTS = {
     "not_recorded": N_("This page is not connected to a learning platform: your progress is not recorded."),
     "review": N_("Review mode: your answers are not recorded."),
     "done": N_("You have completed this block."),
+    # Translators: a button of a block launched from a learning platform (cmi5): leave it and go back to the platform.
+    "exit": N_("Exit"),
 }

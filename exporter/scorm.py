@@ -55,12 +55,12 @@ def scorm_zip(course: Course, block: Block, *, version: str = DEFAULT_VERSION) -
         raise ValueError(f"SCORM version {version!r} is not one of {', '.join(VERSIONS)}")
     files = block_files(course, block, version=version)
     manifest = manifest_xml(course, block, [f.path for f in files], version=version)
-    return _zip([("imsmanifest.xml", manifest.encode()), *((f.path, f.data) for f in files)])
+    return zip_entries([("imsmanifest.xml", manifest.encode()), *((f.path, f.data) for f in files)])
 
 
 def course_zip(course: Course, blocks: Sequence[Block], *, version: str = DEFAULT_VERSION) -> bytes:
     """Several blocks: one package per block, in a zip of zips (`<block>-scorm<version>.zip`)."""
-    return _zip([(package_name(block, version), scorm_zip(course, block, version=version)) for block in blocks])
+    return zip_entries([(package_name(block, version), scorm_zip(course, block, version=version)) for block in blocks])
 
 
 def package_name(block: Block, version: str) -> str:
@@ -91,7 +91,8 @@ def mastery_score(block: Block, version: str) -> int | None:
     return marks.pop()
 
 
-def _zip(entries: Sequence[tuple[str, bytes]]) -> bytes:
+def zip_entries(entries: Sequence[tuple[str, bytes]]) -> bytes:
+    """A zip of (path, bytes), the same bytes for the same entries (fixed dates and modes)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:

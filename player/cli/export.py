@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
+from exporter.cmi5 import export_cmi5
 from exporter.pack import ExportError, PackRequest, PackResult, ValidationFailed, build_packs, find_course
 from exporter.scorm import DEFAULT_VERSION, VERSIONS as SCORM_VERSIONS, export_scorm
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def export() -> None:
-    """Print trainer packs and participant packs as PDF; package blocks for an LMS (SCORM)."""
+    """Print trainer packs and participant packs as PDF; package blocks for an LMS (SCORM, cmi5)."""
 
 
 @export.command()
@@ -86,3 +87,30 @@ def scorm(course: str, blocks: tuple[str, ...], lang: str | None, version: str, 
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(package.data)
     click.echo(f"wrote {target}: SCORM {version}, {len(package.data) // 1024 + 1} KB")
+
+
+@export.command()
+@click.argument("course")
+@click.option("--block", "blocks", multiple=True, metavar="ID", help="Only this block; repeat for several, in the order given. Default: every block of the course.")
+@click.option("--lang", metavar="L", help="Language of the package; every quiz unit of each block's catalogue must be translated. Default: each block's source language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Where to write the zip. Default: the package's own name in the current folder (COURSE-LANG-cmi5.zip, or BLOCK-LANG-cmi5.zip for one block).")
+def cmi5(course: str, blocks: tuple[str, ...], lang: str | None, output: Path | None) -> None:
+    """Package COURSE for an LMS as cmi5: one package, one AU per block.
+
+    The package holds cmi5.xml and each block's self-contained page, which scores its quizzes
+    itself and sends xAPI statements (initialized, completed, passed or failed, terminated) to
+    the LMS that launched it; see docs/scorm.md.
+    """
+    try:
+        folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
+        package = export_cmi5(folder, blocks, lang)
+    except ValidationFailed as exc:
+        for diagnostic in exc.report.sorted():
+            click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)
+        raise click.ClickException(str(exc)) from None
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    target = output or Path(package.name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(package.data)
+    click.echo(f"wrote {target}: cmi5, {len(package.data) // 1024 + 1} KB")

@@ -5,31 +5,24 @@ Playing them in a real runtime is tests/browser/test_scorm_package.py.
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from blocks.load import Loader
-from blocks.model import Activity, Block, Course, Facilitator
+from blocks.model import Block, Course
 from blocks.html import plain_text
 from exporter.scorm import VERSIONS, course_zip, export_scorm, manifest_xml, scorm_zip
 from player.cli import main as cli
 from tests.conftest import COURSES
+from tests.exporter.package_checks import REQUESTS, facilitator_texts, files
 from tests.exporter.scorm_schemas import problems
 
 BUNDLED = [Loader().course(COURSES / name) for name in ("core-blocks", "resilience", "protection-in-crisis", "sample")]
 BLOCKS = [(course, block) for course in BUNDLED for block in course.blocks]
-_REQUESTS = re.compile(r'\s(?:src|data|poster|srcset)="([^"]+)"|url\(([^)]+)\)|\bimport\s*\(|fetch\(|XMLHttpRequest|<link[^>]+href="([^"]+)"')
-
-
-def files(data: bytes) -> dict[str, bytes]:
-    archive = zipfile.ZipFile(io.BytesIO(data))
-    return {name: archive.read(name) for name in archive.namelist()}
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -51,25 +44,17 @@ def test_the_schema_check_can_fail(version: str) -> None:
     assert problems(manifest.replace(b"<title>", b"<name>", 1).replace(b"</title>", b"</name>", 1), version)
 
 
-def _facilitator_texts(block: Block) -> list[str]:
-    notes = [node.html for section in block.sections for node in section.body if isinstance(node, Facilitator)]
-    notes += [node.facilitator_html for section in block.sections for node in section.body if isinstance(node, Activity)]
-    notes += [node.html for node in block.intro if isinstance(node, Facilitator)]
-    texts = [plain_text(note).strip() for note in notes]
-    return [" ".join(text.split()[:8]) for text in texts if len(text.split()) >= 8]
-
-
 @pytest.mark.parametrize(("course", "block"), BLOCKS, ids=[block.id for _, block in BLOCKS])
 def test_no_facilitator_note_and_no_request_outside_the_package(course: Course, block: Block) -> None:
     package = files(scorm_zip(course, block))
     text = " ".join(" ".join(data.decode("utf-8", "replace").split()) for name, data in package.items() if not name.startswith("media/"))
-    notes = _facilitator_texts(block)
+    notes = facilitator_texts(block)
     assert notes or block.id == "every-construct", "the check needs notes to look for"
     for note in notes:
         assert note not in text, f"a facilitator note reached the package: {note!r}"
     assert "facilitator" not in package["index.html"].decode().lower()
     for name in ("index.html", "package.css"):
-        for found in _REQUESTS.finditer(package[name].decode()):
+        for found in REQUESTS.finditer(package[name].decode()):
             target = next(group for group in found.groups() if group) if any(found.groups()) else found[0]
             assert not re.match(r"(?:[a-z]+:)?//|/", target.strip("'\" ")), f"{name} asks for {target}"
             assert target.strip("'\" ") in package or target.startswith("#"), f"{name} asks for {target}, not in the package"

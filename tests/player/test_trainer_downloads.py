@@ -52,6 +52,26 @@ def test_a_trainer_downloads_a_scorm_package_of_a_block(app: Flask, client: Flas
     assert client.get("/preview/sample/scorm.zip?version=3").status_code == 404
 
 
+def test_a_trainer_downloads_a_cmi5_package_of_a_block_or_the_course(app: Flask, client: FlaskClient) -> None:
+    import io
+    import zipfile
+
+    _make_trainer(app, client)
+    preview = client.get("/preview/core-blocks/b-impact-on-children/").get_data(as_text=True)
+    assert "/preview/core-blocks/cmi5.zip?block=b-impact-on-children" in preview
+    response = client.get("/preview/core-blocks/cmi5.zip?block=b-impact-on-children")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    package = zipfile.ZipFile(io.BytesIO(response.data))
+    assert {"cmi5.xml", "b-impact-on-children/index.html", "b-impact-on-children/data.js"} <= set(package.namelist())
+    assert package.read("cmi5.xml").count(b"<au ") == 1
+    assert "b-impact-on-children" in response.headers["Content-Disposition"]
+    whole = client.get("/preview/core-blocks/cmi5.zip")
+    assert zipfile.ZipFile(io.BytesIO(whole.data)).read("cmi5.xml").count(b"<au ") == 4
+    assert client.get("/preview/core-blocks/cmi5.zip?block=nope").status_code == 409
+    assert client.get("/preview/no-such-course/cmi5.zip").status_code == 404
+
+
 def test_learners_cannot_download_scorm_packages(client: FlaskClient) -> None:
     sign_up(client)
     assert client.get("/preview/sample/scorm.zip").status_code == 403
+    assert client.get("/preview/sample/cmi5.zip").status_code == 403

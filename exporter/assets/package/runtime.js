@@ -1,18 +1,21 @@
-/* coursepack package runtime: one block as one SCO (SCORM 1.2 or 2004 4th edition).
+/* coursepack package runtime: one block as one SCO (SCORM 1.2 or 2004 4th edition) or one cmi5 AU.
  *
- * Plain JavaScript, no dependencies, no request outside the package. It shows one step at a
- * time, scores quizzes with the key in data.js (window.COURSEPACK, built by exporter/package.py),
- * and reports to the LMS through the SCORM API it finds by the standard walk (parents, then the
- * opener's). Completion and success follow the player's rules (SPEC section 6): a block is
- * completed when every step was seen and every check and final quiz is passed or out of
- * attempts; passed when those quizzes are all passed. Only the elements of the package's own
- * SCORM version are written. Without an LMS the page still works and says nothing is recorded.
+ * Plain JavaScript, no dependencies, no request outside the package but to the LMS that launched
+ * it. It shows one step at a time, scores quizzes with the key in data.js (window.COURSEPACK,
+ * built by exporter/package.py), and reports to the LMS: through the SCORM API it finds by the
+ * standard walk (parents, then the opener's), or, for cmi5, with xAPI statements sent to the
+ * endpoint named in its launch URL. Completion and success follow the player's rules (SPEC
+ * section 6): a block is completed when every step was seen and every check and final quiz is
+ * passed or out of attempts; passed when those quizzes are all passed. Only the elements of the
+ * package's own SCORM version are written. Without an LMS the page still works and says nothing
+ * is recorded.
  */
 (function () {
   "use strict";
 
   var DATA = window.COURSEPACK;
   var V12 = DATA.version === "1.2";
+  var CMI5 = DATA.version === "cmi5";
   var SUSPEND_LIMIT = V12 ? 4096 : 64000; // characters of cmi.suspend_data the version guarantees
   var CMI = V12 ? {
     location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", entry: "cmi.core.entry",
@@ -36,7 +39,7 @@
     return null;
   }
 
-  var lms = {
+  var scorm = {
     api: null, live: false, recording: false, finished: false,
     start: function () {
       this.api = findApi(window) || (window.opener ? findApi(window.opener) : null);
@@ -63,6 +66,174 @@
     }
   };
 
+  // -- cmi5: the launch parameters, the one-time token, LMS.LaunchData, and xAPI statements -----
+  var XAPI = "1.0.3";
+  var VERBS = "http://adlnet.gov/expapi/verbs/";
+  var CATEGORY = "https://w3id.org/xapi/cmi5/context/categories/";
+  var EXTENSION = "https://w3id.org/xapi/cmi5/context/extensions/";
+  var PROGRESS_STATE = "coursepack.progress"; // the AU's own state document: what suspend_data is in SCORM
+
+  function uuid() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function launchParameters() {
+    var query = new URLSearchParams(window.location.search), found = {};
+    var names = ["endpoint", "fetch", "actor", "registration", "activityId"];
+    for (var i = 0; i < names.length; i++) {
+      if (!query.get(names[i])) { return null; }
+      found[names[i]] = query.get(names[i]);
+    }
+    try { found.actor = JSON.parse(found.actor); } catch (e) { return null; }
+    if (found.endpoint.slice(-1) !== "/") { found.endpoint += "/"; }
+    return found;
+  }
+
+  // The LMS judges the AU by these: "completed", then "passed" or "failed", each at most once in a
+  // registration (kept in the progress document), initialized first and terminated last.
+  var cmi5 = {
+    live: false, recording: false, finished: false, launch: null, token: "", data: null,
+    sent: {}, outbox: [], sending: false, initializedAt: 0, kept: "", last: 0,
+    get: function () { return ""; }, // no SCORM data model: what was kept arrives with connected()
+    start: function () {
+      this.launch = launchParameters();
+      if (!this.launch) { return; }
+      var self = this;
+      this.connect().then(function (saved) {
+        self.live = true;
+        self.recording = (self.data.launchMode || "Normal") === "Normal";
+        self.sent = saved && saved.sent || {};
+        self.initializedAt = Date.now();
+        self.statement("initialized");
+        connected(saved && saved.state);
+      }).catch(function () { /* no token or no launch data: the page works, unrecorded */ });
+    },
+    // The fetch URL is one-time: POSTed once, never again, even if what follows fails.
+    connect: function () {
+      var self = this;
+      return window.fetch(this.launch.fetch, { method: "POST", credentials: "omit" }).then(function (response) {
+        return response.json();
+      }).then(function (body) {
+        if (!body["auth-token"]) { throw new Error(body["error-text"] || "no auth-token"); }
+        self.token = body["auth-token"];
+        self.preferences();
+        return self.state("LMS.LaunchData");
+      }).then(function (data) {
+        if (!data || !data.contextTemplate) { throw new Error("no LMS.LaunchData"); }
+        self.data = data;
+        return self.state(PROGRESS_STATE).catch(function () { return null; });
+      });
+    },
+    // cmi5 asks every AU to read the learner's preferences at startup. A package speaks the one
+    // language it was exported in and plays no sound of its own, so there is nothing to apply.
+    preferences: function () {
+      var query = new URLSearchParams({ agent: JSON.stringify(this.launch.actor), profileId: "cmi5LearnerPreferences" });
+      window.fetch(this.launch.endpoint + "agents/profile?" + query.toString(), { headers: this.headers(false), credentials: "omit" })
+        .catch(function () { /* optional for the LMS */ });
+    },
+    headers: function (json) {
+      var headers = { "Authorization": "Basic " + this.token, "X-Experience-API-Version": XAPI };
+      if (json) { headers["Content-Type"] = "application/json"; }
+      return headers;
+    },
+    stateUrl: function (stateId) {
+      var query = new URLSearchParams({
+        stateId: stateId, activityId: this.launch.activityId, agent: JSON.stringify(this.launch.actor),
+        registration: this.launch.registration
+      });
+      return this.launch.endpoint + "activities/state?" + query.toString();
+    },
+    state: function (stateId) {
+      return window.fetch(this.stateUrl(stateId), { headers: this.headers(false), credentials: "omit" }).then(function (response) {
+        if (response.status === 404) { return null; }
+        if (!response.ok) { throw new Error("state " + response.status); }
+        return response.json();
+      });
+    },
+    keep: function () { // the progress document, for the next launch in this registration
+      if (!this.live || !this.recording || this.finished) { return; }
+      var body = JSON.stringify({ state: JSON.parse(suspendData()), sent: this.sent });
+      if (body === this.kept) { return; }
+      this.kept = body;
+      window.fetch(this.stateUrl(PROGRESS_STATE), { method: "PUT", headers: this.headers(true), body: body, credentials: "omit", keepalive: true });
+    },
+    context: function (categories, extensions) {
+      var context = JSON.parse(JSON.stringify(this.data.contextTemplate)); // never overwrite what the LMS gave
+      context.registration = this.launch.registration;
+      context.contextActivities = context.contextActivities || {};
+      var listed = context.contextActivities.category = context.contextActivities.category || [];
+      categories.forEach(function (name) { listed.push({ id: CATEGORY + name, objectType: "Activity" }); });
+      context.extensions = context.extensions || {};
+      Object.keys(extensions).forEach(function (key) { if (!(key in context.extensions)) { context.extensions[key] = extensions[key]; } });
+      return context;
+    },
+    statement: function (verb, result, extensions) {
+      this.outbox.push(this.build(verb, result, extensions));
+      this.flush(false);
+    },
+    build: function (verb, result, extensions) {
+      var judged = result && ("success" in result || "completion" in result);
+      return {
+        id: uuid(), timestamp: this.timestamp(), actor: this.launch.actor,
+        verb: { id: VERBS + verb, display: { "en-US": verb } },
+        object: { id: this.launch.activityId, objectType: "Activity" },
+        context: this.context(judged ? ["cmi5", "moveon"] : ["cmi5"], extensions || {}),
+        result: result
+      };
+    },
+    // cmi5 orders a session by timestamps (initialized first, terminated last): never two alike.
+    timestamp: function () {
+      this.last = Math.max(Date.now(), this.last + 1);
+      return new Date(this.last).toISOString();
+    },
+    // One request at a time, so the LMS receives them in order, except when the page goes: then
+    // what is left leaves at once (keepalive outlives the page), ordered by its timestamps.
+    flush: function (now) {
+      if (this.sending && !now || !this.outbox.length) { return; }
+      var self = this, batch = this.outbox.splice(0, this.outbox.length);
+      this.sending = true;
+      window.fetch(this.launch.endpoint + "statements", {
+        method: "POST", headers: this.headers(true), body: JSON.stringify(batch), credentials: "omit", keepalive: true
+      }).catch(function () { /* the LMS is gone: nothing more to do */ }).then(function () { self.sending = false; self.flush(false); });
+    },
+    save: function (status) {
+      if (status.completed && !this.sent.completed) {
+        this.sent.completed = 1;
+        this.statement("completed", { completion: true, duration: sessionTime(Date.now() - started) });
+      }
+      if (status.completed && status.counted && !this.sent.passed && !this.sent.failed) {
+        this.judge(status);
+      }
+      this.keep();
+    },
+    // passed or failed, consistent with the LMS's masteryScore when it gives one: a passed score is
+    // at least the mastery score and a failed one below it, or the score is left out.
+    judge: function (status) {
+      var scaled = Math.round((status.score || 0) * 100) / 10000, mastery = parseFloat(this.data.masteryScore);
+      var judgedByMastery = !isNaN(mastery);
+      var passed = status.passed && (!judgedByMastery || scaled >= mastery);
+      var result = { success: passed, duration: sessionTime(Date.now() - started) };
+      if (!judgedByMastery || passed === scaled >= mastery) { result.score = { scaled: scaled }; }
+      var extensions = {};
+      if (judgedByMastery) { extensions[EXTENSION + "masteryscore"] = mastery; }
+      this.sent[passed ? "passed" : "failed"] = 1;
+      this.statement(passed ? "passed" : "failed", result, extensions);
+    },
+    finish: function () {
+      if (!this.live || this.finished) { return; }
+      this.finished = true;
+      this.outbox.push(this.build("terminated", { duration: sessionTime(Date.now() - this.initializedAt) }));
+      this.flush(true);
+    }
+  };
+
+  var lms = CMI5 ? cmi5 : scorm;
+
   function sessionTime(ms) {
     var seconds = Math.floor(ms / 1000), h = Math.floor(seconds / 3600), m = Math.floor(seconds / 60) % 60, s = seconds % 60;
     if (!V12) { return "PT" + h + "H" + m + "M" + s + "S"; }
@@ -84,10 +255,11 @@
   function restore() {
     var saved = lms.live && resuming() ? lms.get(CMI.suspend) : "";
     if (!saved) { return; }
-    try {
-      var found = JSON.parse(saved);
-      if (found && typeof found === "object") { state = { s: found.s || 0, v: found.v || [], q: found.q || {} }; }
-    } catch (e) { /* unreadable: start afresh rather than fail */ }
+    try { adopt(JSON.parse(saved)); } catch (e) { /* unreadable: start afresh rather than fail */ }
+  }
+
+  function adopt(found) {
+    if (found && typeof found === "object") { state = { s: found.s || 0, v: found.v || [], q: found.q || {} }; }
   }
 
   function suspendData() {
@@ -122,6 +294,7 @@
   function report() {
     if (!lms.recording) { return; }
     var status = blockStatus();
+    if (CMI5) { cmi5.save(status); return; }
     lms.set(CMI.location, String(state.s));
     lms.set(CMI.suspend, suspendData());
     if (status.score !== null) {
@@ -331,6 +504,38 @@
     if (blockStatus().completed) { status(DATA.texts.done); }
   }
 
+  function showAll(step) {
+    DATA.quizzes.forEach(function (quiz) {
+      if (!quizForm(quiz)) { return; }
+      showAnswers(quiz);
+      quizStatus(quiz);
+    });
+    status(!lms.live ? DATA.texts.not_recorded : !lms.recording ? DATA.texts.review : DATA.texts.saved);
+    show(step);
+  }
+
+  // cmi5 connects after the page is shown: take up what an earlier session of this registration
+  // kept, and report what the learner did meanwhile (show reports).
+  function connected(saved) {
+    adopt(saved);
+    showAll(state.s);
+    if (cmi5.data.returnURL) { offerExit(cmi5.data.returnURL); }
+  }
+
+  // An LMS that gives a returnURL expects the AU to send the learner back there when it ends.
+  function offerExit(url) {
+    var button = document.createElement("button"), nav = document.querySelector("nav.steps");
+    button.type = "button";
+    button.className = "exit secondary";
+    button.textContent = DATA.texts.exit;
+    button.addEventListener("click", function () {
+      report();
+      lms.finish();
+      window.location.href = url;
+    });
+    nav.insertBefore(button, nav.querySelector('[data-go="1"]'));
+  }
+
   function start() {
     lms.start();
     restore();
@@ -345,12 +550,9 @@
       if (!form) { return; }
       form.addEventListener("submit", function (event) { submit(quiz, event); });
       form.addEventListener("change", function () { keepDraft(quiz); });
-      showAnswers(quiz);
-      quizStatus(quiz);
     });
-    status(!lms.live ? DATA.texts.not_recorded : !lms.recording ? DATA.texts.review : DATA.texts.saved);
     var location = lms.live && resuming() ? parseInt(lms.get(CMI.location), 10) : NaN;
-    show(isNaN(location) ? state.s : location);
+    showAll(isNaN(location) ? state.s : location);
     // Commit when the page is hidden (a tablet switching apps) and finish when it goes: unload
     // alone is not fired reliably on phones and tablets.
     document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { report(); } });

@@ -69,3 +69,21 @@ def scorm(course_id: str) -> Response:
         return Response(str(exc), status=409, mimetype="text/plain")
     return Response(package.data, mimetype="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{package.name}"', "Cache-Control": "no-store"})
+
+
+@bp.get("/preview/<course_id>/cmi5.zip")
+@allow("trainer")
+def cmi5(course_id: str) -> Response:
+    """A cmi5 package of a block or the whole course (one AU per block), as `coursepack export cmi5` makes it."""
+    from exporter.cmi5 import export_cmi5
+    from exporter.pack import ExportError
+
+    course = store().course(course_id)
+    if course is None:
+        abort(404)
+    try:
+        package = export_cmi5(course, request.args.getlist("block"), request.args.get("lang") or None)
+    except ExportError as exc:
+        return Response(str(exc), status=409, mimetype="text/plain")
+    return Response(package.data, mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{package.name}"', "Cache-Control": "no-store"})
