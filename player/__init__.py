@@ -14,7 +14,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from player.store.keeping import Memory
-    from player.web import access, auth, content, db, errors, i18n, pages, security, templating
+    from player.web import access, auth, content, db, edge, errors, i18n, pages, security, templating
     from player.web.config import finalise, from_environment
     from player.web.views import account, catalog, certificates, data, learn, lti, offline, outbox, preview, quiz, sync, trainer
 
@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config or {})
     finalise(app.config)
 
+    edge.init_app(app)
     db.init_app(app)
     pages.init_app(app, Memory())
     content.init_app(app)

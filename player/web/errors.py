@@ -17,6 +17,7 @@ def _page(error: HTTPException) -> tuple[str, int]:
         429: _("Too many attempts"),
     }
     messages = {
+        400: _("Something in the address or the form could not be read. Go back and try again."),
         403: _("Your account does not give access to this page."),
         404: _("There is nothing at this address. It may have moved."),
         429: _("Please wait a few minutes before you try again."),

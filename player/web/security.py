@@ -71,15 +71,17 @@ def csrf_field() -> Markup:
 
 
 class SecurityHeaders:
-    """WSGI middleware: every response gets each security header it does not set itself, and an
-    HTML page is not stored by caches (pages show a learner's progress and form tokens).
+    """WSGI middleware: every response gets each security header it does not set itself, and no
+    response is stored by caches unless it says it may (media, the favicon) or is a static file:
+    pages show a learner's progress and form tokens, PDFs their name, JSON their data.
 
     The headers are plain tuples added as the response starts: through Werkzeug's Headers each
     one would be parsed and checked again on every request, a fifth of a small page's cost.
     """
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], development: bool) -> None:
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]], development: bool, static: str = "/static/") -> None:
         self.wsgi_app = wsgi_app
+        self.static = static
         self.headers = list(HEADERS.items())
         if not development:
             self.headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
@@ -91,7 +93,7 @@ class SecurityHeaders:
             if "frame-ancestors" in present.get("content-security-policy", ""):
                 present.setdefault("x-frame-options", "")  # the response's own CSP (an LTI session's) rules framing
             headers += [h for h, name in zip(self.headers, self._names) if name not in present]
-            if "cache-control" not in present and present.get("content-type", "").startswith("text/html"):
+            if "cache-control" not in present and not environ.get("PATH_INFO", "").startswith(self.static):
                 headers.append(("Cache-Control", "no-store"))
             return start_response(status, headers, exc_info)
 
@@ -132,4 +134,4 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.before_request(_check_form_token)
     app.jinja_env.globals.update(csrf_token=csrf_token, csrf_field=csrf_field)
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("DEVELOPMENT", False))  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, app.config.get("DEVELOPMENT", False), f"{app.static_url_path}/")  # type: ignore[method-assign]

@@ -181,7 +181,9 @@ def test_security_headers_come_once_and_keep_what_a_view_set(client: FlaskClient
         names = [name.lower() for name, _value in response.headers]
         assert len(names) == len(set(names)), names  # none twice
         assert response.headers["X-Frame-Options"] == "DENY"
-    assert page.headers["Cache-Control"] == "no-store" and "Cache-Control" not in data.headers
+    # nothing but static files is stored by a cache unless the view says so (issue 13 item 7)
+    assert page.headers["Cache-Control"] == "no-store" and data.headers["Cache-Control"] == "no-store"
+    assert client.get("/sw.js").headers["Cache-Control"] == "no-cache"  # the view's own, kept
     css = client.get("/static/player.css")
     assert css.headers.get("Cache-Control") != "no-store" and css.headers["X-Content-Type-Options"] == "nosniff"
     development = create_app({**app_config, "DEVELOPMENT": True}).test_client()
