@@ -115,4 +115,10 @@ def post(client: FlaskClient, url: str, data: dict | None = None, **kwargs):  # 
 
 
 def sign_up(client: FlaskClient, email: str = "learner@example.org", password: str = "a long enough password", **extra: str):  # noqa: ANN201
-    return post(client, "/signup", {"email": email, "password": password, "name": "Ana Learner", **extra})
+    """Sign up and then sign in, as a learner does (sign-up never signs in: it would tell whether
+    the email was new). Returns the sign-up's answer."""
+    response = post(client, "/signup", {"email": email, "password": password, "name": "Ana Learner", **extra})
+    if response.status_code == 302:
+        signed_in = post(client, "/signin", {"email": email, "password": password})
+        assert signed_in.status_code == 302, f"signing in after sign-up as {email} failed"
+    return response

@@ -157,7 +157,9 @@ def db_purge(reflection_days: int | None, guest_days: int, database: str | None)
     from player.web import db as database_module
 
     app = _app(database)
-    with app.app_context(), database_module.writing() as write:
-        purged = purge(write, reflection_days, guest_days)
+    with app.app_context():
+        with database_module.writing() as write:
+            purged = purge(write, reflection_days, guest_days)
+        database_module.scrub()  # no copy of a purged reflection stays in SQLite's log
     kept = "" if reflection_days is not None else " (reflections are kept: no retention period is set)"
     click.echo(f"deleted {purged.reflections} reflection(s) and {purged.guests} guest(s){kept}", err=True)

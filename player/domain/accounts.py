@@ -7,6 +7,7 @@ password rule and hashing from here, so the rule is stated once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -45,13 +46,28 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User, password: str) -> bool:
-    if not user.password_hash:
-        return False
+@cache
+def _stand_in_hash() -> str:
+    """A hash no password matches, verified in place of a missing one (made once, when first needed)."""
+    return _hasher.hash("coursepack: no account has this password \0")
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether `password` is the user's. It takes the same time for an unknown email or an
+    account without a password (made by an LMS) as for a wrong password: one argon2
+    verification either way, so the time of an answer does not tell whether an account exists."""
+    stored = user.password_hash if user is not None and user.password_hash else None
     try:
-        return _hasher.verify(user.password_hash, password)
+        matches = _hasher.verify(stored or _stand_in_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and stored is not None
+
+
+def spend_a_hash(password: str) -> None:
+    """Do the work of hashing a new password and keep nothing: sign-up for an email that has an
+    account costs what making one does, so its time says nothing either."""
+    hash_password(password)
 
 
 def normalise_email(email: str) -> str:

@@ -74,12 +74,27 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA secure_delete=ON")  # a deleted row's bytes are overwritten, not left in free space
     cursor.close()
 
 
 def _sqlite_begin(connection) -> None:  # noqa: ANN001
     immediate = connection.get_execution_options().get(_IMMEDIATE)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def scrub(engine: Engine) -> bool:
+    """After an erasure: leave no copy of what was deleted in the database's files. SQLite
+    overwrites deleted rows (secure_delete, set on every connection), but the write-ahead log
+    still holds the pages as they were until a checkpoint copies them back; TRUNCATE then
+    empties the log. It waits (busy timeout) for readers of older snapshots to finish, so the
+    caller must not hold one itself. False when a reader outlasted the wait (the log is emptied
+    at a later checkpoint). PostgreSQL keeps dead rows until its autovacuum (docs/trainers.md)."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]  # type: ignore[index]
+    return not busy
 
 
 class Read:

@@ -357,3 +357,15 @@ class OutboxMessage(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
+
+
+class RateLimit(Base):
+    """A fixed-window counter of throttled requests (sign-in, sign-up, password, deletion), kept
+    here so that every worker and host counts together without Redis (`player.store.limits`).
+    Its key names a client address and, for sign-in, a keyed hash of the email, never the email."""
+
+    __tablename__ = "rate_limits"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[float] = mapped_column(index=True)  # seconds since the epoch

@@ -1,12 +1,20 @@
-"""Who is asking: server-side sessions, argon2id passwords, guests, and login throttling.
+"""Who is asking: server-side sessions, argon2id passwords, guests, and throttling.
 
 The signed cookie holds the id of a row in `login_sessions` (besides the language chosen and the
 form token's secret). Signing out or changing the password deletes rows, so a copied or replayed
 cookie stops working at once, on every worker and host.
+
+Sign-in, sign-up, password change and account deletion are throttled (Flask-Limiter). The
+counters are shared by every worker and host: in Redis when COURSEPACK_REDIS_URL is set, else in
+the database (`player.store.limits`). A counter's key names an address, an account's number or
+a keyed hash of an email (`account_tag`), never an email, and an erased account's counters go
+with it (`forget_counters`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from typing import TYPE_CHECKING
 
@@ -15,11 +23,13 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature
+from limits.storage import MemoryStorage, RedisStorage
 from sqlalchemy import bindparam, delete, select
 
 from player.domain.accounts import Visitor, normalise_email
 from player.store.database import Read
 from player.store.keeping import SESSION_COOKIES
+from player.store.limits import SCHEME, DatabaseLimits
 from player.store.models import LoginSession, LtiAccount, User
 from player.web import db
 from player.web.pages import memory
@@ -124,10 +134,44 @@ def login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
+def signup_limit() -> str:
+    return current_app.config["SIGNUP_LIMIT"]
+
+
+def account_tag(email: str) -> str:
+    """A keyed hash of an email, for throttling keys: a counter store (Redis, the database) never
+    holds the address itself, and without the app's secret the tag cannot be tried against a
+    list of emails."""
+    key = hashlib.sha256(b"coursepack throttling\0" + str(current_app.secret_key).encode()).digest()
+    return "e" + hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def login_key() -> str:
     """Throttle per address and per account, so one attacker cannot spread guesses."""
-    email = normalise_email(request.form.get("email", ""))
-    return f"{get_remote_address()}|{email}"
+    return f"{get_remote_address()}|{account_tag(request.form.get('email', ''))}|"
+
+
+def account_key() -> str:
+    """Throttle a signed-in account's password checks (password change, deletion) per account:
+    someone at a borrowed, signed-in device gets as few guesses from any address."""
+    user = current_user()
+    return f"account|u{user.id}|" if user is not None else f"{get_remote_address()}|"
+
+
+def forget_counters(email: str | None, user_id: int) -> None:
+    """Drop the throttling counters that name an erased account (by its email's tag or its
+    number), wherever they are kept: nothing of the person stays behind in Redis or the table."""
+    parts = [f"|u{user_id}|"] + ([f"|{account_tag(email)}|"] if email else [])
+    storage = limiter.storage
+    for part in parts:
+        if isinstance(storage, DatabaseLimits):
+            storage.clear_naming(part)
+        elif isinstance(storage, RedisStorage):
+            for key in storage.storage.scan_iter(match=f"{storage.key_prefix}:*{part}*"):
+                storage.storage.delete(key)
+        elif isinstance(storage, MemoryStorage):
+            for key in [key for key in storage.storage if part in key]:
+                storage.clear(key)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -188,6 +232,10 @@ def init_app(app: Flask) -> None:
     app.session_interface = CookieSessions()
     hooks = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
     before = [list(funcs[None]) for funcs in hooks]
+    # The limiter is one object for every app a process makes (the views' decorators name it),
+    # and it adds each app's storage options to the last ones: set them afresh, the database's
+    # engine only for the database's storage (db.engine is the request's app's).
+    limiter._storage_options = {"engine": db.engine} if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(f"{SCHEME}:") else {}
     limiter.init_app(app)
     added = [[hook for hook in funcs[None] if hook not in old] for funcs, old in zip(hooks, before, strict=True)]
     # Every limit here is a decorator on a view, which checks itself when the view runs

@@ -25,7 +25,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": env.get("SECRET_KEY") or (DEV_SECRET if development else None),
         "COURSES_DIR": Path(env.get("COURSEPACK_COURSES", "courses")),
         "DATABASE_URL": env.get("COURSEPACK_DATABASE_URL") or f"sqlite:///{instance_path / 'coursepack.db'}",
-        "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL", "memory://"),
+        # Throttling counters: in Redis when it is given, else in the database (player.store.limits);
+        # either way every worker and host counts together.
+        "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL") or "coursepack-db://",
         "CONTENT_RELOAD": env.get("COURSEPACK_RELOAD", "1") == "1",
         "RELEASE": env.get("COURSEPACK_RELEASE", ""),
         "TEMPLATES_AUTO_RELOAD": development,  # an edited template shows at once; production keeps them
@@ -41,6 +43,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT": "10 per 5 minutes",
+        # Accounts made from one address: a training room behind one router signs up together,
+        # a script making accounts (each costs an argon2 hash) is stopped.
+        "SIGNUP_LIMIT": env.get("COURSEPACK_SIGNUP_LIMIT", "30 per 10 minutes"),
         # xAPI (docs/lti-xapi.md): statements go to an LRS only when an endpoint is set.
         "XAPI_ENDPOINT": env.get("COURSEPACK_XAPI_ENDPOINT", ""),
         "XAPI_KEY": env.get("COURSEPACK_XAPI_KEY", ""),

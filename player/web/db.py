@@ -51,6 +51,14 @@ def writing() -> Iterator[Session]:
         yield write
 
 
+def scrub() -> None:
+    """After an erasure, empty SQLite's write-ahead log (`player.store.database.scrub`): this
+    request's own reads end first, as the checkpoint waits for every reader."""
+    _close_session(None)
+    if not database.scrub(engine()):
+        current_app.logger.warning("SQLite's write-ahead log could not be emptied after an erasure: a reader held it")
+
+
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:

@@ -95,7 +95,15 @@ def sign_up(page: Page, email: str, name: str = "Ana Browser") -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    page.get_by_text("Your account is ready").wait_for()
+    finish_sign_up(page)
+
+
+def finish_sign_up(page: Page) -> None:
+    """Sign-up says the same for a new and a known email and leads to sign-in, the email filled in."""
+    page.get_by_text("If this email is new here, your account is ready").wait_for()
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for()
 
 
 def sign_in(page: Page, email: str) -> None:

@@ -19,7 +19,7 @@ from blocks.scoring import correct_response
 from player.domain.accounts import hash_password
 from player.store.models import User
 from player.web import db
-from tests.browser.conftest import PASSWORD, LiveServer, answer_quiz, new_email, sign_in
+from tests.browser.conftest import PASSWORD, LiveServer, answer_quiz, finish_sign_up, new_email, sign_in
 from tests.conftest import COURSES
 from tests.player.cohort_data import R1, Seeded, seed
 
@@ -69,7 +69,8 @@ def test_a_cohort_from_creation_to_csv(browser: Browser, live_server: LiveServer
     learner.get_by_label("Email").fill(new_email())
     learner.get_by_label("Password", exact=True).fill(PASSWORD)
     learner.get_by_role("button", name="Create account").click()
-    expect(learner.get_by_text("Your account is ready")).to_be_visible()
+    finish_sign_up(learner)
+    expect(learner.get_by_text("You are in this cohort.")).to_be_visible()  # sign-in led back to the join page
 
     trainer.reload()
     assert _grid_cell(trainer, "Joana Joiner") == "Not started"

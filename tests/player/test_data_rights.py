@@ -8,7 +8,9 @@ without anyone remembering to add it here.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,13 +19,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Table, func, or_, select
 
+from player import create_app
 from player.cli import main
 from player.store.database import Base
 from player.store.models import (
     Answer, Attempt, Attendance, BlockProgress, Certificate, Cohort, CohortTrainer, LtiAccount, LtiGradeTarget,
-    HeldSubmission, LtiPlatform, Membership, OutboxMessage, SectionView, Submission, SurveyAnswer, User, XapiAgent, utcnow,
+    HeldSubmission, LtiPlatform, Membership, OutboxMessage, RateLimit, SectionView, Submission, SurveyAnswer, User, XapiAgent,
+    utcnow,
 )
+from player.store.migrate import upgrade
 from player.web import db
+from player.web.auth import account_tag
 from tests.conftest import post
 from tests.player.trainer_helpers import PASSWORD, new_user, sign_in_as
 
@@ -130,8 +136,9 @@ def test_the_seed_reaches_every_table_that_can_hold_a_learner(app: Flask) -> Non
     zebulon, _other, _trainer = _two_learners(app)
     sign_in_as(app, app.test_client(), zebulon)  # a login session row
     # the user row itself; cohorts refer to trainers; LMS registrations, logins, contexts and the
-    # tool's keys are nobody's
-    without_learner_rows = {"users", "cohorts", "lti_platforms", "lti_logins", "lti_contexts", "lti_keys"}
+    # tool's keys are nobody's; throttling counters name an account by number or hashed email
+    # only, and go with it (test_an_erased_account_leaves_no_copy_in_the_files_or_the_counters)
+    without_learner_rows = {"users", "cohorts", "lti_platforms", "lti_logins", "lti_contexts", "lti_keys", "rate_limits"}
     expected = {t.name for t in Base.metadata.sorted_tables} - without_learner_rows
     assert _tables_holding(app, zebulon) == expected
 
@@ -154,6 +161,75 @@ def test_deleting_an_account_leaves_no_personal_row(app: Flask, client: FlaskCli
     assert client.get("/account/").status_code == 302  # signed out
     with app.app_context():
         assert db.session().scalars(select(Cohort.trainer_id)).one() == trainer
+
+
+def _database_files(database_url: str) -> bytes:
+    main = Path(database_url.removeprefix("sqlite:///"))
+    return b"".join(path.read_bytes() for path in (main, main.with_name(main.name + "-wal")) if path.exists())
+
+
+def _counters(app: Flask) -> list[str]:
+    with app.app_context():
+        return list(db.session().scalars(select(RateLimit.key)))
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # the files of a SQLite database
+def test_an_erased_account_leaves_no_copy_in_the_files_or_the_counters(app: Flask, client: FlaskClient, database_url: str) -> None:
+    """Issue 13 item 8: SQLite's write-ahead log and free pages kept the deleted email and
+    reflection; the throttling counters named the email."""
+    zebulon, _other, _trainer = _two_learners(app)
+    sign_in_as(app, client, zebulon)
+    guesser = app.test_client()
+    for _ in range(2):  # someone tries the account's password: counters that name it
+        post(guesser, "/signin", {"email": EMAIL, "password": "a wrong guess"})
+    post(client, "/account/password", {"current_password": "a wrong guess", "new_password": "x" * 12})
+    tag = _account_tag(app, EMAIL)
+    assert any(tag in key for key in _counters(app)) and any(f"|u{zebulon}|" in key for key in _counters(app))
+    assert not any(EMAIL in key for key in _counters(app))  # a tag, never the email itself
+    files = _database_files(database_url)
+    assert EMAIL.encode() in files and SECRET.encode() in files  # so the check below can fail
+
+    assert post(client, "/account/delete", {"password": PASSWORD, "confirm": "yes"}).status_code == 302
+    files = _database_files(database_url)
+    for needle in (EMAIL, SECRET, NAME):
+        assert needle.encode() not in files, f"{needle} is still in the database's files"
+    assert b"Other Person" in files  # the other learner's rows are all there
+    assert not [key for key in _counters(app) if tag in key or f"|u{zebulon}|" in key]
+
+
+def _account_tag(app: Flask, email: str) -> str:
+    with app.test_request_context():
+        return account_tag(email)
+
+
+REDIS_URL = os.environ.get("COURSEPACK_TEST_REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="Redis counters need COURSEPACK_TEST_REDIS_URL (a Redis server)")
+def test_an_erased_account_leaves_no_counter_in_redis(app_config: dict) -> None:
+    import redis
+
+    server = redis.Redis.from_url(REDIS_URL)
+    server.flushdb()
+    app = create_app({**app_config, "RATELIMIT_STORAGE_URI": REDIS_URL})
+    with app.app_context():
+        upgrade(db.engine())
+    zebulon = new_user(app, EMAIL, name=NAME)
+    client = app.test_client()
+    sign_in_as(app, client, zebulon)
+    post(app.test_client(), "/signin", {"email": EMAIL, "password": "a wrong guess"})
+    post(client, "/account/password", {"current_password": "a wrong guess", "new_password": "x" * 12})
+    keys = [key.decode() for key in server.keys("*")]
+    tag = _account_tag(app, EMAIL)
+    assert any(tag in key for key in keys) and any(f"|u{zebulon}|" in key for key in keys)
+    assert not any(EMAIL in key for key in keys)
+
+    assert post(client, "/account/delete", {"password": PASSWORD, "confirm": "yes"}).status_code == 302
+    left = [key.decode() for key in server.keys("*")]
+    assert not [key for key in left if tag in key or f"|u{zebulon}|" in key], left
+    server.flushdb()
+    with app.app_context():
+        db.engine().dispose()
 
 
 def test_a_trainer_who_leaves_leaves_their_cohort_to_the_admins(app: Flask, client: FlaskClient) -> None:

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from player.domain.accounts import MIN_PASSWORD, check_password, hash_password, normalise_email, password_too_short
+from player.domain.accounts import (
+    MIN_PASSWORD, check_password, hash_password, normalise_email, password_too_short, spend_a_hash,
+)
 from player.domain.cohorts import find_by_code
 from player.domain.merging import Kept, merge_guest
 from player.store.models import Cohort, Membership, User
 from player.web import db
 from player.web.access import allow
 from player.web.auth import (
-    current_user, end_other_sessions, end_session, find_user, limiter, login_key, login_limit, signed_in_account,
-    start_session,
+    account_key, current_user, end_other_sessions, end_session, find_user, limiter, login_key, login_limit,
+    signed_in_account, signup_limit, start_session,
 )
 from player.web.content import store
 
@@ -33,12 +35,11 @@ def _safe_next(target: str | None) -> str:
 
 
 def _signup_problem(email: str, password: str, code: str) -> tuple[str | None, Cohort | None]:
+    """What is wrong with the form itself; whether the email has an account is never one of them."""
     if "@" not in email or len(email) > 254:
         return _("Please give a valid email address."), None
     if password_too_short(password):
         return _("Choose a password of at least %(n)d characters.", n=MIN_PASSWORD), None
-    if find_user(email) is not None:
-        return _("An account with this email already exists. Sign in instead."), None
     cohort = None
     if code:
         cohort = find_by_code(db.session(), code)
@@ -47,10 +48,20 @@ def _signup_problem(email: str, password: str, code: str) -> tuple[str | None, C
     return None, cohort
 
 
+SIGNUP_EMAIL = "signup_email"  # the session key that fills in the sign-in form after sign-up
+
+
 @bp.route("/signup", methods=["GET", "POST"])
 @allow("public")
+@limiter.limit(signup_limit, methods=["POST"])
 def signup() -> str | Response:
-    """Create an account; a guest's progress so far becomes the account's."""
+    """Create an account, then sign in to it.
+
+    The answer is the same whether or not the email already has an account (the same page, the
+    same time: a new email costs an argon2 hash, a known one costs one too), so sign-up cannot be
+    used to learn who has an account here. A guest's progress so far comes into the account when
+    they sign in, as with any sign-in.
+    """
     if request.method == "GET":
         return render_template("signup.html", code=request.args.get("code", ""))
     email, password = normalise_email(request.form.get("email", "")), request.form.get("password", "")
@@ -59,11 +70,23 @@ def signup() -> str | Response:
     if problem:
         flash(problem, "error")
         return render_template("signup.html", code=code, form=request.form), 400  # type: ignore[return-value]
-    guest = current_user()
+    if find_user(email) is None:
+        _create_account(email, password, cohort)
+    else:
+        spend_a_hash(password)
+    session[SIGNUP_EMAIL] = email
+    flash(_("If this email is new here, your account is ready; if it already had one, nothing has changed. "
+            "Sign in to continue."), "success")
+    # With a join code, sign-in leads to the cohort's join page: a new account is in the cohort
+    # already, an existing one joins there with one button.
+    target = url_for("trainer.join_page", code=cohort.join_code) if cohort is not None else request.form.get("next", "")
+    return redirect(url_for("account.signin", next=_safe_next(target)))
+
+
+def _create_account(email: str, password: str, cohort: Cohort | None) -> None:
     try:
         with db.writing() as write:
-            user = write.get(User, guest.id) if guest is not None and guest.is_guest else User()
-            user.email, user.password_hash = email, hash_password(password)
+            user = User(email=email, password_hash=hash_password(password))
             user.name = request.form.get("name", "").strip()[:200]
             user.organisation = request.form.get("organisation", "").strip()[:200]
             user.country = request.form.get("country", "").strip().upper()[:2]
@@ -71,13 +94,8 @@ def signup() -> str | Response:
             write.flush()
             if cohort is not None:
                 write.add(Membership(cohort_id=cohort.id, user_id=user.id))
-            user_id = user.id
     except IntegrityError:
-        flash(_("An account with this email already exists. Sign in instead."), "error")
-        return render_template("signup.html", code=code, form=request.form), 400  # type: ignore[return-value]
-    start_session(user_id)
-    flash(_("Welcome! Your account is ready."), "success")
-    return redirect(_safe_next(request.form.get("next")))
+        pass  # made at the same moment by another request: it has an account, and the answer is the same
 
 
 @bp.route("/signin", methods=["GET", "POST"])
@@ -85,9 +103,9 @@ def signup() -> str | Response:
 @limiter.limit(login_limit, key_func=login_key, methods=["POST"])
 def signin() -> str | Response:
     if request.method == "GET":
-        return render_template("signin.html", next=request.args.get("next", ""))
+        return render_template("signin.html", next=request.args.get("next", ""), email=session.pop(SIGNUP_EMAIL, ""))
     user = find_user(request.form.get("email", ""))
-    if user is None or not check_password(user, request.form.get("password", "")):
+    if not check_password(user, request.form.get("password", "")):  # as long for an unknown email
         flash(_("Email or password is not right."), "error")
         return render_template("signin.html", next=request.form.get("next", "")), 401  # type: ignore[return-value]
     guest, kept = current_user(), Kept()
@@ -128,6 +146,7 @@ def signout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @allow("user")
+@limiter.limit(login_limit, key_func=account_key, methods=["POST"])
 def password() -> str | Response:
     """Change the password; every other session of the account ends."""
     if request.method == "GET":

@@ -13,7 +13,7 @@ from player.domain.data_rights import delete_users, export_user_data
 from player.store.models import Certificate, Membership, User
 from player.web import db
 from player.web.access import allow
-from player.web.auth import end_session, limiter, login_limit, signed_in_account
+from player.web.auth import account_key, end_session, forget_counters, limiter, login_limit, signed_in_account
 from player.web.content import store
 
 bp = Blueprint("data", __name__)
@@ -47,18 +47,21 @@ def download() -> Response:
 
 @bp.post("/account/delete")
 @allow("user")
-@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=account_key, methods=["POST"])
 def delete() -> str | Response:
     """Delete the account and every row that is the person's, after they confirm with their
-    password (a borrowed, still signed-in device must not be enough)."""
+    password (a borrowed, still signed-in device must not be enough). Nothing is left behind:
+    not in the database's files (`scrub`), not in the throttling counters."""
     user = signed_in_account()
     if not check_password(user, request.form.get("password", "")) or request.form.get("confirm") != "yes":
         flash(_("Type your password and tick the box to delete your account."), "error")
         return _account_page(user), 400  # type: ignore[return-value]
-    user_id = user.id
+    user_id, email = user.id, user.email
     end_session()
     with db.writing() as write:
         delete_users(write, [user_id])
+    forget_counters(email, user_id)
+    db.scrub()
     lang = session.get("lang")
     session.clear()
     if lang:
