@@ -131,7 +131,9 @@ def statements_per_submission(database_url: str) -> tuple[int, int]:
     client = app.test_client()
     page = client.get("/signup").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    client.post("/signup", data={"csrf_token": token, "email": "count@bench.example", "password": "a long enough password"})
+    account = {"email": "count@bench.example", "password": "a long enough password"}
+    client.post("/signup", data={"csrf_token": token, **account})
+    client.post("/signin", data={"csrf_token": token, **account})  # sign-up never signs in
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(STEP_URL).get_data(as_text=True))[1]  # the new session's
     counts = {"statements": 0, "commits": 0}
     engine = app.extensions["coursepack_engine"]
@@ -157,7 +159,7 @@ def new_guest(port: int) -> Visitor:
 
 
 def new_learner(port: int, number: int) -> Visitor:
-    """A learner signs up (an account with a name: the page header shows it) and opens the quiz."""
+    """A learner signs up (an account with a name: the page header shows it), signs in and opens the quiz."""
     page = fetch(port, "GET", "/signup")
     form = {"csrf_token": csrf(page), "email": f"learner{number}-{uuid.uuid4().hex[:6]}@bench.example",
             "password": "a long enough password", "name": f"Learner {number}"}
@@ -165,6 +167,10 @@ def new_learner(port: int, number: int) -> Visitor:
     if signed_up.status != 302:
         raise RuntimeError(f"sign-up answered {signed_up.status}")
     cookie = session_cookie(signed_up, session_cookie(page))
+    signed_in = fetch(port, "POST", "/signin", cookie, {k: form[k] for k in ("csrf_token", "email", "password")})
+    if signed_in.status != 302:
+        raise RuntimeError(f"sign-in after sign-up answered {signed_in.status}")
+    cookie = session_cookie(signed_in, cookie)
     quiz_page = fetch(port, "GET", STEP_URL, cookie)
     return Visitor(session_cookie(quiz_page, cookie), csrf(quiz_page))
 
@@ -260,7 +266,8 @@ def measure_pages(hello: int, port: int, guests: list[Visitor], learners: list[V
 def run(kind: str, database_url: str, workers: int, folder: Path, args: argparse.Namespace) -> Result:
     migrate(database_url)
     env = {"COURSEPACK_ENV": "production", "SECRET_KEY": SECRET, "COURSEPACK_DATABASE_URL": database_url,
-           "COURSEPACK_COURSES": str(ROOT / "courses")}
+           "COURSEPACK_COURSES": str(ROOT / "courses"),
+           "COURSEPACK_SIGNUP_LIMIT": "10000 per minute"}  # every bench learner signs up from this one address
     player_app = "player:create_app({'SESSION_COOKIE_SECURE': False})"  # plain http on loopback
     with gunicorn("hello_app:app", folder, {}, workers) as hello, gunicorn(player_app, ROOT, env, workers) as port:
         per_guest = QUIZ.attempts or 1
