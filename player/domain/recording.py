@@ -119,6 +119,18 @@ def claim(write: Session | Connection, user_id: int, client_id: str, *, locked: 
     return found.first() is not None
 
 
+def claim_all(write: Session, user_id: int, client_ids: list[str]) -> set[str]:
+    """Record a batch's client ids in one statement (the learner's row already locked: see
+    `lock_learner`); those recorded now, the others having been recorded before."""
+    if not client_ids:
+        return set()
+    connection = write.connection()
+    now = utcnow()
+    claimed = connection.execute(_statement("claim", connection.dialect.name),
+                                 [{"client_id": client_id, "user_id": user_id, "now": now} for client_id in client_ids])
+    return set(claimed.scalars())
+
+
 def lock_learner(write: Session, user_id: int) -> None:
     """Hold the learner's row for the rest of the transaction (PostgreSQL; SQLite's BEGIN
     IMMEDIATE already serialises writers): what `claim` does, once for a whole batch."""
@@ -127,9 +139,6 @@ def lock_learner(write: Session, user_id: int) -> None:
         connection.execute(_LOCK, {"user_id": user_id})
 
 
-def block_attempts(write: Session, where: Where) -> list[AttemptRow]:
-    """The learner's attempts in a block, in order, as this transaction sees them."""
-    return [AttemptRow(*row) for row in write.connection().execute(_BLOCK_ATTEMPTS, where.params)]
 
 
 def _connection(write: Session | Connection) -> Connection:
@@ -165,6 +174,14 @@ def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], las
 
 
 # -- steps viewed ------------------------------------------------------------------------------
+def record_views(write: Session, rows: list[dict[str, Any]]) -> None:
+    """Steps read (`where.params` with `section_id`), remembered in one statement; each once."""
+    if rows:
+        connection = write.connection()
+        now = utcnow()
+        connection.execute(_statement("view", connection.dialect.name), [{**row, "now": now} for row in rows])
+
+
 def mark_viewed(write: Session, where: Where, section_id: str, position: str) -> None:
     """A step was read: remember it and where the learner goes next."""
     connection = write.connection()
@@ -213,27 +230,65 @@ class Recorded:
     unanswered: int = 0  # questions without an answer, when the outcome is UNANSWERED
 
 
-def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str, *,
-                known: list[AttemptRow] | None = None, batch: bool = False) -> Recorded:
+class Writes:
+    """Where a quiz submission's reads and rows go: here, straight to the database, statement by
+    statement, for one submission. A device's batch (`player.domain.sync.Gathered`) carries the
+    attempts from item to item and writes the rows of all its items at its end, in one statement
+    of each kind. The rules of `record_quiz` are the same for both."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def attempts(self, where: Where) -> list[AttemptRow]:
+        """The learner's attempts in the block, in order."""
+        return [AttemptRow(*row) for row in self.connection.execute(_BLOCK_ATTEMPTS, where.params)]
+
+    def latest(self, status: QuizStatus) -> dict[str, Latest]:
+        """The latest answer to each question of the open attempt (none without one)."""
+        if status.open_attempt is None:
+            return {}
+        return {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
+                in self.connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
+
+    def new_attempt(self, values: dict[str, Any]) -> int:
+        """Append an attempt row; its id."""
+        return self.connection.execute(insert(Attempt).returning(Attempt.id), values).scalar_one()
+
+    def finish(self, attempt: AttemptRow) -> None:
+        """An open attempt is submitted: its end, percent and success."""
+        self.connection.execute(_SUBMIT, {"attempt_id": attempt.id, "now": attempt.submitted_at,
+                                          "percent": attempt.percent, "passed": attempt.passed})
+
+    def answers(self, attempt_id: int, rows: list[dict[str, Any]], latest: dict[str, Latest]) -> None:
+        """Append answers to an attempt (`latest`: its latest answers with these among them)."""
+        if rows:
+            self.connection.execute(insert(Answer), rows)
+
+    def submitted(self, write: Session, where: Where, quiz: Quiz, attempt: AttemptRow, scores: dict[str, Score]) -> None:
+        events.attempt_submitted(write, where.user_id, where.course_id, where.block, quiz, attempt, scores)
+
+
+def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str, *, batch: Writes | None = None) -> Recorded:
     """Save the answers given into the open attempt (starting one if attempts remain) and, when
     the form says submit, score the attempt from its latest answers (unanswered count zero).
 
     A submit that leaves questions unanswered only saves, so that no attempt is spent before the
-    learner confirms (`given.anyway`). A batch of a device's queue (player.domain.sync) passes
-    the block's attempts as the last item left them (`known`) and stamps the progress row once
-    at its end (`batch`): the same rules, fewer statements per item."""
+    learner confirms (`given.anyway`). A device's batch (player.domain.sync) has claimed the
+    client id already and passes its `Writes`, which carries the block's attempts from item to
+    item and writes every item's rows at the batch's end; it stamps the progress row once then."""
     connection = write.connection()
-    if not claim(connection, where.user_id, client_id, locked=batch):
-        return Recorded(Outcome.DUPLICATE, attempts=tuple(known or ()))
-    attempts = known if known is not None else [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
+    if batch is None and not claim(connection, where.user_id, client_id):
+        return Recorded(Outcome.DUPLICATE)
+    writes = batch or Writes(connection)
+    attempts = writes.attempts(where)
     status = quiz_status(given.quiz, attempts)
     if status.open_attempt is None and (status.attempts_left == 0 or status.passed and given.quiz.kind != QuizKind.CHECK):
         return Recorded(Outcome.NO_ATTEMPTS, attempts=tuple(attempts))
-    latest = _latest_answers(connection, status)
+    latest = writes.latest(status)
     missing = unanswered(given.quiz, {*latest, *given.responses}) if given.submit else 0
     if not given.submit or (missing and not given.anyway):
-        attempt = status.open_attempt or _new_attempt(connection, where, status)
-        _append_answers(connection, attempt.id, given, latest)
+        attempt = status.open_attempt or _new_attempt(writes, where, status)
+        _append_answers(writes, attempt.id, given, latest)
         now = attempts if status.open_attempt else [*attempts, attempt]
         stamped = None if batch else stamp_progress(write, where, now)
         if not given.submit:
@@ -243,12 +298,12 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     percent = round(quiz_percent(given.quiz, scores), 2)
     finished = Finished(utcnow(), percent, passed(given.quiz, percent))
     if status.open_attempt is None:  # answered and submitted at once: the attempt is written finished
-        done = _new_attempt(connection, where, status, finished)
+        done = _new_attempt(writes, where, status, finished)
     else:
         done = status.open_attempt._replace(submitted_at=finished.at, percent=percent, passed=finished.passed)
-        connection.execute(_SUBMIT, {"attempt_id": done.id, "now": finished.at, "percent": percent, "passed": finished.passed})
-    _append_answers(connection, done.id, given, latest)
-    events.attempt_submitted(write, where.user_id, where.course_id, where.block, given.quiz, done, scores)
+        writes.finish(done)
+    _append_answers(writes, done.id, given, latest)
+    writes.submitted(write, where, given.quiz, done, scores)
     now = [*(a for a in attempts if a.id != done.id), done]
     return Recorded(Outcome.SUBMITTED, done.number, None if batch else stamp_progress(write, where, now), tuple(now))
 
@@ -270,52 +325,46 @@ class Finished:
     passed: bool
 
 
-def _latest_answers(connection: Connection, status: QuizStatus) -> dict[str, Latest]:
-    """The latest answer to each question of the open attempt (none without one)."""
-    if status.open_attempt is None:
-        return {}
-    return {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
-            in connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
-
-
-def _new_attempt(connection: Connection, where: Where, status: QuizStatus, finished: Finished | None = None) -> AttemptRow:
+def _new_attempt(writes: Writes, where: Where, status: QuizStatus, finished: Finished | None = None) -> AttemptRow:
     """A new attempt, open, or already finished when it is answered and submitted at once."""
     number = 1 + max((a.number for a in status.submitted), default=0)
-    now = utcnow()
-    ended = {"submitted_at": finished.at, "percent": finished.percent, "passed": finished.passed} if finished else {}
+    ended = {"submitted_at": finished.at, "percent": finished.percent, "passed": finished.passed} if finished else \
+        {"submitted_at": None, "percent": None, "passed": None}
     values = {**where.params, "quiz_id": status.quiz.id, "block_version": where.block.version, "number": number,
-              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": now, **ended}
-    attempt_id = connection.execute(insert(Attempt).returning(Attempt.id), values).scalar_one()
-    if finished is None:
-        return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, None, None, None)
-    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, finished.at, finished.percent, finished.passed)
+              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": utcnow(), **ended}
+    attempt_id = writes.new_attempt(values)
+    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, ended["submitted_at"], ended["percent"], ended["passed"])
 
 
-def _append_answers(connection: Connection, attempt_id: int, given: QuizAnswers, latest: dict[str, Latest]) -> None:
+def _append_answers(writes: Writes, attempt_id: int, given: QuizAnswers, latest: dict[str, Latest]) -> None:
     """Every answer that changed since the last save, appended in one statement: an attempt keeps
     each answer given, and the latest one per question counts."""
     now: datetime = utcnow()
+    changed = {qid: response for qid, response in given.responses.items() if qid not in latest or latest[qid].response != response}
     rows = [{"attempt_id": attempt_id, "question_id": qid, "response": response, "points": given.scores[qid].points,
-             "max_points": given.scores[qid].max_points, "created_at": now}
-            for qid, response in given.responses.items() if qid not in latest or latest[qid].response != response]
-    if rows:
-        connection.execute(insert(Answer), rows)
+             "max_points": given.scores[qid].max_points, "created_at": now} for qid, response in changed.items()]
+    writes.answers(attempt_id, rows, {**latest, **{qid: Latest(response, given.scores[qid]) for qid, response in changed.items()}})
 
 
 # -- surveys -------------------------------------------------------------------------------
 def record_survey(write: Session, where: Where, survey: Survey, responses: dict[str, dict[str, Any]], client_id: str) -> bool:
-    """Store survey answers (checked first); a reflection is private unless its question says
-    share=trainer. False when the client id was recorded before."""
+    """Store survey answers (checked first); False when the client id was recorded before."""
+    rows = survey_rows(where, survey, responses)
+    connection = write.connection()
+    if not claim(connection, where.user_id, client_id):
+        return False
+    if rows:
+        connection.execute(insert(SurveyAnswer), rows)
+    return True
+
+
+def survey_rows(where: Where, survey: Survey, responses: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of a survey's answers, each checked (InvalidResponse); a reflection is private
+    unless its question says share=trainer."""
     shared = {q.id: q.share == "trainer" for q in survey.questions}
     for question in survey.questions:
         if question.id in responses:
             check_response(question, responses[question.id])
-    connection = write.connection()
-    if not claim(connection, where.user_id, client_id):
-        return False
     now = utcnow()
-    rows = [{**where.params, "survey_id": survey.id, "question_id": qid, "response": response,
+    return [{**where.params, "survey_id": survey.id, "question_id": qid, "response": response,
              "shared": shared[qid], "created_at": now} for qid, response in responses.items() if qid in shared]
-    if rows:
-        connection.execute(insert(SurveyAnswer), rows)
-    return True

@@ -24,12 +24,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from blocks.model import Survey
-from player.domain.progress import AttemptRow
+from blocks.model import Quiz, Survey
+from blocks.scoring import Score
+from player.domain.progress import AttemptRow, QuizStatus
 from player.domain.recording import (
-    Outcome, QuizAnswers, Where, block_attempts, claim, lock_learner, mark_viewed, record_quiz, record_survey, stamp_progress,
+    Latest, Outcome, QuizAnswers, Recorded, Where, Writes, claim_all, lock_learner, record_quiz, record_views,
+    stamp_progress, survey_rows,
 )
-from player.store.models import HeldSubmission, utcnow
+from player.store.models import Answer, Attempt, HeldSubmission, SectionView, SurveyAnswer, utcnow
 
 MAX_ITEMS = 100  # per batch: a device sends a longer queue in several
 
@@ -91,68 +93,165 @@ class Queued:
     refused: str = ""
 
 
-Touched = dict[tuple[str, str], tuple[Where, list[AttemptRow]]]  # per course and block: its attempts so far
-
-
 def record_batch(write: Session, user_id: int, items: list[Queued]) -> list[Synced]:
     """Record a device's items in order, in the caller's one transaction; an answer per item.
 
-    The learner's row is locked once, each block's attempts are read once and carried from item
-    to item, and each block's progress row is stamped once, after its last item: the rules of
-    one submission, with a few statements per item instead of eight."""
+    The rules are those of one submission (`player.domain.recording`), item after item; only
+    the writing is gathered: the learner's row is locked once, every client id claimed in one
+    statement, each block's attempts read once and carried from item to item, and at the end
+    the attempts, answers, held items, survey answers and steps seen are each written in one
+    statement and each block's progress row stamped once. A batch costs a few statements,
+    whatever its length."""
     lock_learner(write, user_id)
-    touched: Touched = {}
-    results = [_record(write, user_id, item, touched) for item in items]
-    for where, attempts in touched.values():
-        stamp_progress(write, where, attempts)
-    return results
+    wanted = list(dict.fromkeys(item.client_id for item in items if not item.refused))
+    fresh = claim_all(write, user_id, wanted)
+    gathered = Gathered(write)
+    results: list[Synced | None] = []
+    for item in items:
+        first = item.client_id in fresh
+        fresh.discard(item.client_id)  # the same client id twice in a batch: the second was recorded before
+        results.append(_record(gathered, user_id, item) if first or item.refused else None)
+    gathered.write_all()
+    held = _held_reasons(write, [item.client_id for item, found in zip(items, results) if found is None])
+    return [found or _already(item.client_id, held) for item, found in zip(items, results)]
 
 
-def _quiz(write: Session, work: QuizItem, client_id: str, touched: Touched) -> tuple[Outcome, int | None]:
-    key = (work.where.course_id, work.where.block.id)
-    if key not in touched:
-        touched[key] = (work.where, block_attempts(write, work.where))
-    recorded = record_quiz(write, work.where, work.given, client_id, known=touched[key][1], batch=True)
-    touched[key] = (work.where, list(recorded.attempts))
-    return recorded.outcome, recorded.number
+def _already(client_id: str, held: dict[str, str]) -> Synced:
+    """A client id recorded before: held then (and still held), or recorded then."""
+    return Synced(client_id, Status.HELD, held[client_id]) if client_id in held else Synced(client_id, Status.ALREADY)
 
 
-def _record(write: Session, user_id: int, item: Queued, touched: Touched) -> Synced:
+class Gathered(Writes):
+    """A batch's writes: attempts carried from item to item in memory, rows written at the end.
+
+    A new attempt has a stand-in id (negative) until the attempts are written; answers to it,
+    its being submitted by a later item, and the hooks that report it follow it there."""
+
+    def __init__(self, write: Session) -> None:
+        super().__init__(write.connection())
+        self.write = write
+        self.blocks: dict[tuple[str, str], Where] = {}
+        self.carried: dict[tuple[str, str], list[AttemptRow]] = {}
+        self.positions: dict[tuple[str, str], str] = {}  # where the learner went next, by the last step seen
+        self.known: dict[int, dict[str, Latest]] = {}  # latest answers of open attempts, by attempt id
+        self.new: dict[int, dict[str, Any]] = {}  # stand-in id: the attempt's row
+        self.finished: list[AttemptRow] = []  # attempts open before the batch, submitted in it
+        self.rows: dict[type, list[dict[str, Any]]] = {Answer: [], HeldSubmission: [], SurveyAnswer: [], SectionView: []}
+        self.reports: list[tuple[Where, Quiz, AttemptRow, dict[str, Score]]] = []
+
+    def touch(self, where: Where) -> tuple[str, str]:
+        key = (where.course_id, where.block.id)
+        if key not in self.blocks:
+            self.blocks[key] = where
+            self.carried[key] = super().attempts(where)
+        return key
+
+    def attempts(self, where: Where) -> list[AttemptRow]:
+        return self.carried[self.touch(where)]
+
+    def latest(self, status: QuizStatus) -> dict[str, Latest]:
+        if status.open_attempt is None:
+            return {}
+        if status.open_attempt.id not in self.known:
+            self.known[status.open_attempt.id] = super().latest(status)
+        return self.known[status.open_attempt.id]
+
+    def new_attempt(self, values: dict[str, Any]) -> int:
+        stand_in = -1 - len(self.new)
+        self.new[stand_in] = values
+        return stand_in
+
+    def finish(self, attempt: AttemptRow) -> None:
+        if attempt.id in self.new:
+            self.new[attempt.id].update(submitted_at=attempt.submitted_at, percent=attempt.percent, passed=attempt.passed)
+        else:
+            self.finished.append(attempt)
+
+    def answers(self, attempt_id: int, rows: list[dict[str, Any]], latest: dict[str, Latest]) -> None:
+        self.rows[Answer] += rows
+        self.known[attempt_id] = latest
+
+    def submitted(self, write: Session, where: Where, quiz: Quiz, attempt: AttemptRow, scores: dict[str, Score]) -> None:
+        self.reports.append((where, quiz, attempt, scores))
+
+    def recorded(self, where: Where, recorded: Recorded) -> None:
+        """The block's attempts as an item left them, for the next item."""
+        if recorded.outcome != Outcome.DUPLICATE:
+            self.carried[self.touch(where)] = list(recorded.attempts)
+
+    def viewed(self, where: Where, section_id: str, position: str) -> None:
+        self.positions[self.touch(where)] = position
+        if section_id:
+            self.rows[SectionView].append({**where.params, "section_id": section_id})
+
+    def write_all(self) -> None:
+        """Every gathered row, one statement of each kind; then each block's progress, once."""
+        connection = self.connection
+        ids: dict[int, int] = {}
+        if self.new:  # a batch's new attempts differ in block, quiz or number: that names each one
+            stand_ins = {_attempt_key(values): stand_in for stand_in, values in self.new.items()}
+            returned = connection.execute(insert(Attempt).returning(
+                Attempt.id, Attempt.course_id, Attempt.block_id, Attempt.quiz_id, Attempt.number), list(self.new.values()))
+            ids = {stand_ins[(course_id, block_id, quiz_id, number)]: attempt_id
+                   for attempt_id, course_id, block_id, quiz_id, number in returned}
+
+        def real(attempt_id: int) -> int:
+            return ids.get(attempt_id, attempt_id)
+
+        for attempt in self.finished:  # rare: an attempt saved online, submitted from the device
+            super().finish(attempt)
+        for row in self.rows[Answer]:
+            row["attempt_id"] = real(row["attempt_id"])
+        for table in (Answer, HeldSubmission, SurveyAnswer):
+            if self.rows[table]:
+                connection.execute(insert(table), self.rows[table])
+        record_views(self.write, self.rows[SectionView])
+        for where, quiz, attempt, scores in self.reports:
+            super().submitted(self.write, where, quiz, attempt._replace(id=real(attempt.id)), scores)
+        for key, where in self.blocks.items():
+            attempts = [attempt._replace(id=real(attempt.id)) for attempt in self.carried[key]]
+            stamp_progress(self.write, where, attempts, self.positions.get(key, ""))
+
+
+def _attempt_key(values: dict[str, Any]) -> tuple[str, str, str, int]:
+    return values["course_id"], values["block_id"], values["quiz_id"], values["number"]
+
+
+def _record(gathered: Gathered, user_id: int, item: Queued) -> Synced:
+    """One item whose client id this batch has just claimed (or a refused one)."""
     if item.refused:
         return Synced(item.client_id, Status.REFUSED, item.refused)
     if item.held is not None and item.held_where is not None:
-        return _hold(write, item.held_where, item, item.held, claimed=False)
+        return _hold(gathered, item.held_where, item, item.held)
     work = item.work
     if isinstance(work, QuizItem):
-        outcome, number = _quiz(write, work, item.client_id, touched)
-        if outcome == Outcome.DUPLICATE:
-            return _already(write, item.client_id)
-        if outcome == Outcome.NO_ATTEMPTS:
-            return _hold(write, work.where, item, Held.NO_ATTEMPTS, claimed=True)
-        return Synced(item.client_id, Status.RECORDED, attempt=number if outcome == Outcome.SUBMITTED else None)
+        recorded = record_quiz(gathered.write, work.where, work.given, item.client_id, batch=gathered)
+        gathered.recorded(work.where, recorded)
+        if recorded.outcome == Outcome.NO_ATTEMPTS:
+            return _hold(gathered, work.where, item, Held.NO_ATTEMPTS)
+        return Synced(item.client_id, Status.RECORDED, attempt=recorded.number if recorded.outcome == Outcome.SUBMITTED else None)
     if isinstance(work, SurveyItem):
-        fresh = record_survey(write, work.where, work.survey, work.responses, item.client_id)
-        return Synced(item.client_id, Status.RECORDED) if fresh else _already(write, item.client_id)
+        gathered.rows[SurveyAnswer] += survey_rows(work.where, work.survey, work.responses)
+        return Synced(item.client_id, Status.RECORDED)
     if isinstance(work, ViewItem):
-        if not claim(write.connection(), user_id, item.client_id):
-            return _already(write, item.client_id)
-        mark_viewed(write, work.where, work.section_id, work.position)
+        gathered.viewed(work.where, work.section_id, work.position)
         return Synced(item.client_id, Status.RECORDED)
     raise TypeError(f"nothing to record for {item.client_id}")
 
 
-def _hold(write: Session, where: Where, item: Queued, reason: Held, *, claimed: bool) -> Synced:
-    """Keep an item that cannot count; its client id claimed, so a resend holds nothing twice."""
-    if not claimed and not claim(write.connection(), where.user_id, item.client_id):
-        return _already(write, item.client_id)
-    write.connection().execute(insert(HeldSubmission), [{
+def _hold(gathered: Gathered, where: Where, item: Queued, reason: Held) -> Synced:
+    """Keep an item that cannot count; its client id is claimed, so a resend holds nothing twice."""
+    gathered.rows[HeldSubmission].append({
         "client_id": item.client_id, "user_id": where.user_id, "course_id": where.course_id, "block_id": where.block.id,
         "reason": reason.value, "payload": item.payload, "created_at": utcnow(),
-    }])
+    })
     return Synced(item.client_id, Status.HELD, reason.value)
 
 
-def _already(write: Session, client_id: str) -> Synced:
-    """A client id seen before: held then (and still held), or recorded then."""
-    reason = write.connection().execute(select(HeldSubmission.reason).where(HeldSubmission.client_id == client_id)).scalar()
-    return Synced(client_id, Status.HELD, reason) if reason else Synced(client_id, Status.ALREADY)
+def _held_reasons(write: Session, client_ids: list[str]) -> dict[str, str]:
+    """Of client ids recorded before, those held then (and still held), with why."""
+    if not client_ids:
+        return {}
+    found = write.connection().execute(
+        select(HeldSubmission.client_id, HeldSubmission.reason).where(HeldSubmission.client_id.in_(client_ids)))
+    return {client_id: reason for client_id, reason in found}

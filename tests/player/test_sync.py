@@ -12,14 +12,14 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from blocks.load import Loader
 from blocks.model import Quiz
-from player.store.models import Answer, Attempt, HeldSubmission, SectionView, User
+from player.store.models import Answer, Attempt, BlockProgress, HeldSubmission, SectionView, User
 from player.web import db
 from tests.conftest import COURSES, csrf_token, sign_up
-from tests.player.helpers import answers, form_on_page
+from tests.player.helpers import answers, correct_response, form_fields, form_on_page, names_for
 
 COURSE = Loader().course(COURSES / "core-blocks")
 BLOCK = COURSE.blocks[1]  # one check quiz, three attempts
@@ -153,3 +153,68 @@ def test_the_reply_carries_the_sessions_form_token(client: FlaskClient) -> None:
     """A first sync may make the visitor a guest with a new session: the page's forms need its token."""
     reply = send(client, [queued_quiz(client)])
     assert reply.json["form_token"] == csrf_token(client, STEP_URL)
+
+
+# -- one statement of each kind per batch (issue 17's measure) --------------------------------
+def _quiz_item(fields: dict[str, Any], action: str) -> dict[str, Any]:
+    return {"client_id": new_id(), "url": QUIZ_URL, "version": BLOCK.version, "fields": {**fields, "action": action}}
+
+
+def test_a_save_and_its_submit_in_one_batch_are_one_attempt_with_every_answer(app: Flask, client: FlaskClient) -> None:
+    """Saved offline with half the answers, then submitted with the other half: the batch writes
+    one attempt, finished, holding both items' answers, and scores it on all of them."""
+    seed = int(form_on_page(client.get(STEP_URL).get_data(as_text=True), QUIZ)["seed"])
+    names = names_for(client, seed)
+    half = len(QUIZ.questions) // 2
+
+    def fields(questions: list[Any]) -> dict[str, Any]:
+        return {"seed": str(seed), **{name: value for q in questions
+                                      for name, value in form_fields(q, correct_response(q), names).items()}}
+
+    save = _quiz_item(fields(QUIZ.questions[:half]), "save")
+    submit = _quiz_item(fields(QUIZ.questions[half:]), "submit")
+    reply = send(client, [save, submit])
+    assert [(r["status"], r["attempt"]) for r in reply.json["results"]] == [("recorded", None), ("recorded", 1)]
+    (attempt,) = attempts(app)
+    assert attempt.percent == 100.0 and attempt.passed
+    with app.app_context():
+        session = db.session()
+        assert session.scalar(select(func.count()).select_from(Attempt)) == 1  # no open attempt left behind
+        answered = session.scalars(select(Answer.question_id).where(Answer.attempt_id == attempt.id)).all()
+    assert sorted(answered) == sorted(q.id for q in QUIZ.questions if q.type.value not in ("likert", "reflection"))
+
+
+def test_a_batch_costs_the_same_few_statements_however_long_it_is(app: Flask, client: FlaskClient) -> None:
+    """The statements of a batch do not grow with its items: a per-item write shows here."""
+    first = BLOCK.sections[0].id
+    assert statuses(send(client, [{"client_id": new_id(), "url": f"/courses/core-blocks/{BLOCK.id}/{first}",
+                                   "fields": {"go": "next"}}])) == ["recorded"]  # the device's guest exists now
+    token = csrf_token(client, STEP_URL)
+    counted = []
+    for queue in ([queued_quiz(client, right=False)], [queued_quiz(client, right=False) for _ in range(2)]):
+        statements = []
+        engine = app.extensions["coursepack_engine"]
+
+        def listen(*args: Any, seen: list[str] = statements) -> None:
+            seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", listen)
+        try:
+            assert statuses(send(client, queue, token)) == ["recorded"] * len(queue)
+        finally:
+            event.remove(engine, "before_cursor_execute", listen)
+        counted.append(len(statements))
+    assert counted[0] == counted[1] <= 10, counted
+    assert len(attempts(app)) == 3
+
+
+def test_steps_seen_and_a_quiz_in_one_batch_leave_the_learner_where_they_went_last(app: Flask, client: FlaskClient) -> None:
+    sections = [s.id for s in BLOCK.sections]
+    seen = [{"client_id": new_id(), "url": f"/courses/core-blocks/{BLOCK.id}/{step}", "fields": {"go": "next"}}
+            for step in sections[:2]]
+    assert statuses(send(client, [seen[0], queued_quiz(client), seen[1]])) == ["recorded"] * 3
+    with app.app_context():
+        session = db.session()
+        assert sorted(session.scalars(select(SectionView.section_id)).all()) == sorted(sections[:2])
+        progress = session.scalars(select(BlockProgress)).one()
+    assert progress.last_section == sections[2]
