@@ -98,6 +98,8 @@ class FieldNames:
 
     def index(self, question: Question, part: str, token: str, count: int) -> int:
         """The source position a token stands for; a token of no position is refused."""
+        if not token.isascii():  # compare_digest takes ASCII strings only; no token of ours is anything else
+            raise InvalidResponse(f"question {question.id}: {token!r} is not one of its choices")
         for index in range(count):
             if hmac.compare_digest(self.token(question, part, index), token):
                 return index

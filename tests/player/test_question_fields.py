@@ -83,7 +83,7 @@ def test_a_saved_answer_shows_although_the_empty_form_was_rendered_before(client
 def test_a_token_of_no_option_is_refused_and_nothing_is_kept(client: FlaskClient) -> None:
     sign_up(client)
     form = form_on_page(client.get(f"{BASE}/check").get_data(as_text=True), QUIZ)
-    for forged in ("0", "1", "deadbeefdeadbeef", names_for(client, int(form["seed"]) + 1).token(SINGLE, "option", 1)):
+    for forged in ("0", "1", "deadbeefdeadbeef", "é" * 16, "\u0440" * 16, names_for(client, int(form["seed"]) + 1).token(SINGLE, "option", 1)):
         response = post(client, f"{BASE}/check/quiz/{QUIZ.id}", {**form, "action": "save", f"q-{SINGLE.id}": forged})
         assert response.status_code == 302
         page = client.get(response.location).get_data(as_text=True)
