@@ -14,22 +14,20 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from blocks.model import Block, Course, Quiz, QuizKind, Survey
+from blocks.model import Block, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
 from player.domain import events
 from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status, unanswered
+from player.store.database import Read, Write
 from player.store.models import (
     Answer, Attempt, BlockProgress, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
-
-if TYPE_CHECKING:
-    from player.domain.accounts import Visitor
 
 # A submission's client id is a key across all learners, so it must be long enough not to collide
 # by chance: the player's forms send 32 hex digits.
@@ -42,6 +40,8 @@ def attempt_seed(user_id: int | None, quiz_id: str, number: int) -> int:
 
 
 # -- statements, built once ------------------------------------------------------------------
+# A submission's few statements run on the transaction's driver connection (`Read`, `Write`):
+# SQLAlchemy's execution machinery cost more than the statements themselves.
 def _upsert(dialect: str) -> Any:
     """INSERT ... ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -79,30 +79,42 @@ def _progress(dialect: str) -> Any:
     ).returning(BlockProgress.started_at, BlockProgress.completed_at, BlockProgress.passed_at)
 
 
-_STATEMENTS: dict[tuple[str, str], Any] = {}
+_STATEMENTS: dict[tuple[str, str], Write] = {}
 
 
-def _statement(name: str, dialect: str) -> Any:
+def _statement(name: str, dialect: str) -> Write:
+    """An upsert, built for its dialect (each spells ON CONFLICT with its own construct)."""
     found = _STATEMENTS.get((name, dialect))
     if found is None:
-        found = _STATEMENTS[(name, dialect)] = {"claim": _claim, "view": _view, "progress": _progress}[name](dialect)
+        built = {"claim": _claim, "view": _view, "progress": _progress}[name](dialect)
+        found = _STATEMENTS[(name, dialect)] = Write(built)
     return found
 
 
-_LOCK = select(User.id).where(User.id == bindparam("user_id")).with_for_update()
+def _appending(model: type, *names: str) -> Any:
+    """INSERT of one row of `model`, a parameter per column named."""
+    return insert(model).values(**{name: bindparam(name) for name in names})
+
+
+_LOCK = Read(select(User.id).where(User.id == bindparam("user_id")).with_for_update())
 _IN_BLOCK = dict(user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"))
-_BLOCK_ATTEMPTS = select(
+_BLOCK_ATTEMPTS = Read(select(
     Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
-).filter_by(**_IN_BLOCK).order_by(Attempt.number)
-_VIEWED = select(SectionView.section_id).filter_by(**_IN_BLOCK)
-_ANSWERS_OF = select(Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
-    Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.id)
-_SUBMIT = update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
-    submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed"))
+).filter_by(**_IN_BLOCK).order_by(Attempt.number), AttemptRow)
+_VIEWED = Read(select(SectionView.section_id).filter_by(**_IN_BLOCK))
+_ANSWERS_OF = Read(select(Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
+    Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.id))
+_SUBMIT = Write(update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
+    submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed")))
+_NEW_ATTEMPT = Write(_appending(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed",
+                                "started_at", "submitted_at", "percent", "passed").returning(Attempt.id))
+_NEW_ANSWER = Write(_appending(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at"))
+_NEW_SURVEY_ANSWER = Write(_appending(SurveyAnswer, "user_id", "course_id", "block_id", "survey_id", "question_id",
+                                      "response", "shared", "created_at"))
 
 
 # -- the steps every write shares ------------------------------------------------------------
-def claim(write: Session | Connection, user_id: int, client_id: str, *, locked: bool = False) -> bool:
+def claim(write: Session, user_id: int, client_id: str, *, locked: bool = False) -> bool:
     """Record a request's client id, first in its transaction; False when it was recorded before.
 
     On PostgreSQL the learner's row is locked first (unless this transaction already holds it:
@@ -111,12 +123,10 @@ def claim(write: Session | Connection, user_id: int, client_id: str, *, locked: 
     """
     if not CLIENT_ID.fullmatch(client_id):
         raise ValueError(f"a client id is 16 to 64 letters, digits or hyphens, not {client_id!r}")
-    connection = _connection(write)
-    dialect = connection.dialect.name
+    dialect = _dialect(write)
     if dialect == "postgresql" and not locked:
-        connection.execute(_LOCK, {"user_id": user_id})
-    found = connection.execute(_statement("claim", dialect), {"client_id": client_id, "user_id": user_id, "now": utcnow()})
-    return found.first() is not None
+        _LOCK.rows(write, {"user_id": user_id})
+    return bool(_statement("claim", dialect).rows(write, {"client_id": client_id, "user_id": user_id, "now": utcnow()}))
 
 
 def claim_all(write: Session, user_id: int, client_ids: list[str]) -> set[str]:
@@ -126,7 +136,7 @@ def claim_all(write: Session, user_id: int, client_ids: list[str]) -> set[str]:
         return set()
     connection = write.connection()
     now = utcnow()
-    claimed = connection.execute(_statement("claim", connection.dialect.name),
+    claimed = connection.execute(_statement("claim", connection.dialect.name).statement,  # one multi-row INSERT
                                  [{"client_id": client_id, "user_id": user_id, "now": now} for client_id in client_ids])
     return set(claimed.scalars())
 
@@ -134,15 +144,12 @@ def claim_all(write: Session, user_id: int, client_ids: list[str]) -> set[str]:
 def lock_learner(write: Session, user_id: int) -> None:
     """Hold the learner's row for the rest of the transaction (PostgreSQL; SQLite's BEGIN
     IMMEDIATE already serialises writers): what `claim` does, once for a whole batch."""
-    connection = write.connection()
-    if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK, {"user_id": user_id})
+    if _dialect(write) == "postgresql":
+        _LOCK.rows(write, {"user_id": user_id})
 
 
-
-
-def _connection(write: Session | Connection) -> Connection:
-    return write.connection() if isinstance(write, Session) else write
+def _dialect(write: Session) -> str:
+    return write.get_bind().dialect.name
 
 
 @dataclass(frozen=True)
@@ -161,14 +168,13 @@ class Where:
 def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], last_section: str = "") -> BlockStatus:
     """The progress row of the block: moved on, and completion and success stamped the first
     time they are reached (SPEC 6), from the attempts as this transaction leaves them."""
-    connection = write.connection()
-    viewed = frozenset(connection.execute(_VIEWED, where.params).scalars())
+    viewed = frozenset(row.section_id for row in _VIEWED.rows(write, where.params))
     status = BlockStatus(where.block, viewed, {q.id: quiz_status(q, attempts) for q in where.block.quizzes})
     now = utcnow()
-    stamps = connection.execute(_statement("progress", connection.dialect.name), {
+    (stamps,) = _statement("progress", _dialect(write)).rows(write, {
         **where.params, "version": where.block.version, "last_section": last_section, "now": now,
         "completed_at": now if status.completed else None, "passed_at": now if status.passed else None,
-    }).one()
+    })
     events.block_progressed(write, where.user_id, where.course_id, status, *(stamp == now for stamp in stamps))
     return status
 
@@ -177,21 +183,19 @@ def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], las
 def record_views(write: Session, rows: list[dict[str, Any]]) -> None:
     """Steps read (`where.params` with `section_id`), remembered in one statement; each once."""
     if rows:
-        connection = write.connection()
         now = utcnow()
-        connection.execute(_statement("view", connection.dialect.name), [{**row, "now": now} for row in rows])
+        connection = write.connection()  # one multi-row INSERT, as SQLAlchemy writes a list
+        connection.execute(_statement("view", connection.dialect.name).statement, [{**row, "now": now} for row in rows])
 
 
 def mark_viewed(write: Session, where: Where, section_id: str, position: str) -> None:
     """A step was read: remember it and where the learner goes next."""
-    connection = write.connection()
-    dialect = connection.dialect.name
+    dialect = _dialect(write)
     if dialect == "postgresql":
-        connection.execute(_LOCK, {"user_id": where.user_id})
+        _LOCK.rows(write, {"user_id": where.user_id})
     if section_id:
-        connection.execute(_statement("view", dialect), {**where.params, "section_id": section_id, "now": utcnow()})
-    attempts = [AttemptRow(*row) for row in connection.execute(_BLOCK_ATTEMPTS, where.params)]
-    stamp_progress(write, where, attempts, position)
+        _statement("view", dialect).run(write, {**where.params, "section_id": section_id, "now": utcnow()})
+    stamp_progress(write, where, _BLOCK_ATTEMPTS.rows(write, where.params), position)
 
 
 # -- quizzes -------------------------------------------------------------------------------
@@ -236,33 +240,34 @@ class Writes:
     attempts from item to item and writes the rows of all its items at its end, in one statement
     of each kind. The rules of `record_quiz` are the same for both."""
 
-    def __init__(self, connection: Connection) -> None:
-        self.connection = connection
+    def __init__(self, write: Session) -> None:
+        self.write = write
 
     def attempts(self, where: Where) -> list[AttemptRow]:
         """The learner's attempts in the block, in order."""
-        return [AttemptRow(*row) for row in self.connection.execute(_BLOCK_ATTEMPTS, where.params)]
+        return _BLOCK_ATTEMPTS.rows(self.write, where.params)
 
     def latest(self, status: QuizStatus) -> dict[str, Latest]:
         """The latest answer to each question of the open attempt (none without one)."""
         if status.open_attempt is None:
             return {}
         return {qid: Latest(response, Score(points, max_points)) for qid, response, points, max_points
-                in self.connection.execute(_ANSWERS_OF, {"attempt_id": status.open_attempt.id})}
+                in _ANSWERS_OF.rows(self.write, {"attempt_id": status.open_attempt.id})}
 
     def new_attempt(self, values: dict[str, Any]) -> int:
         """Append an attempt row; its id."""
-        return self.connection.execute(insert(Attempt).returning(Attempt.id), values).scalar_one()
+        ((attempt_id,),) = _NEW_ATTEMPT.rows(self.write, values)
+        return attempt_id
 
     def finish(self, attempt: AttemptRow) -> None:
         """An open attempt is submitted: its end, percent and success."""
-        self.connection.execute(_SUBMIT, {"attempt_id": attempt.id, "now": attempt.submitted_at,
-                                          "percent": attempt.percent, "passed": attempt.passed})
+        _SUBMIT.run(self.write, {"attempt_id": attempt.id, "now": attempt.submitted_at,
+                                 "percent": attempt.percent, "passed": attempt.passed})
 
     def answers(self, attempt_id: int, rows: list[dict[str, Any]], latest: dict[str, Latest]) -> None:
         """Append answers to an attempt (`latest`: its latest answers with these among them)."""
         if rows:
-            self.connection.execute(insert(Answer), rows)
+            _NEW_ANSWER.run(self.write, rows)
 
     def submitted(self, write: Session, where: Where, quiz: Quiz, attempt: AttemptRow, scores: dict[str, Score]) -> None:
         events.attempt_submitted(write, where.user_id, where.course_id, where.block, quiz, attempt, scores)
@@ -276,10 +281,9 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     learner confirms (`given.anyway`). A device's batch (player.domain.sync) has claimed the
     client id already and passes its `Writes`, which carries the block's attempts from item to
     item and writes every item's rows at the batch's end; it stamps the progress row once then."""
-    connection = write.connection()
-    if batch is None and not claim(connection, where.user_id, client_id):
+    if batch is None and not claim(write, where.user_id, client_id):
         return Recorded(Outcome.DUPLICATE)
-    writes = batch or Writes(connection)
+    writes = batch or Writes(write)
     attempts = writes.attempts(where)
     status = quiz_status(given.quiz, attempts)
     if status.open_attempt is None and (status.attempts_left == 0 or status.passed and given.quiz.kind != QuizKind.CHECK):
@@ -350,11 +354,10 @@ def _append_answers(writes: Writes, attempt_id: int, given: QuizAnswers, latest:
 def record_survey(write: Session, where: Where, survey: Survey, responses: dict[str, dict[str, Any]], client_id: str) -> bool:
     """Store survey answers (checked first); False when the client id was recorded before."""
     rows = survey_rows(where, survey, responses)
-    connection = write.connection()
-    if not claim(connection, where.user_id, client_id):
+    if not claim(write, where.user_id, client_id):
         return False
     if rows:
-        connection.execute(insert(SurveyAnswer), rows)
+        _NEW_SURVEY_ANSWER.run(write, rows)
     return True
 
 

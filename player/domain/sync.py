@@ -128,8 +128,7 @@ class Gathered(Writes):
     its being submitted by a later item, and the hooks that report it follow it there."""
 
     def __init__(self, write: Session) -> None:
-        super().__init__(write.connection())
-        self.write = write
+        super().__init__(write)
         self.blocks: dict[tuple[str, str], Where] = {}
         self.carried: dict[tuple[str, str], list[AttemptRow]] = {}
         self.positions: dict[tuple[str, str], str] = {}  # where the learner went next, by the last step seen
@@ -186,7 +185,7 @@ class Gathered(Writes):
 
     def write_all(self) -> None:
         """Every gathered row, one statement of each kind; then each block's progress, once."""
-        connection = self.connection
+        connection = self.write.connection()
         ids: dict[int, int] = {}
         if self.new:  # a batch's new attempts differ in block, quiz or number: that names each one
             stand_ins = {_attempt_key(values): stand_in for stand_in, values in self.new.items()}

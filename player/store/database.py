@@ -1,4 +1,4 @@
-"""The database: engines set up for concurrency, the models' base, hot reads, write transactions.
+"""The database: engines set up for concurrency, the models' base, hot reads and writes, write transactions.
 
 No requests here: `player.web.db` holds the app's engine and a request's session and reader.
 SQLite runs in WAL mode with a busy timeout, and write transactions start with BEGIN IMMEDIATE
@@ -24,11 +24,11 @@ try:
 except ImportError:  # Windows: SQLite's busy handler alone
     fcntl = None  # type: ignore[assignment]
 
-from sqlalchemy import Dialect, Engine, create_engine, event, exc
+from sqlalchemy import Connection, Dialect, Engine, Executable, create_engine, event, exc
 from sqlalchemy.orm import DeclarativeBase, Session
-from sqlalchemy.sql.expression import CompoundSelect, Select
 
 _IMMEDIATE = "coursepack_immediate"
+_CONNECTION = "coursepack_connection"
 _IDLE_SINCE = "coursepack_idle_since"
 PING_AFTER_IDLE = 10.0
 """Seconds a pooled PostgreSQL connection may sit unused before its next checkout pings it: a
@@ -113,13 +113,13 @@ class Read:
     and column's type conversions, so rows come back as they would from SQLAlchemy (dates as
     datetimes, booleans as bools), as named tuples. What is skipped is SQLAlchemy's execution
     machinery, which costs several times the query itself on a learner's few rows. Inside a
-    write transaction the same statement runs through the session (see `rows`).
+    write transaction the same statement runs on the session's connection (see `rows`).
     """
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any], row: type[tuple] | None = None) -> None:
+    def __init__(self, statement: Executable, row: type[tuple] | None = None) -> None:
         """`row`: a NamedTuple class for the rows, its fields in the statement's column order."""
         self.statement = statement
-        columns = [c.key for c in statement.selected_columns]
+        columns = [c.key for c in statement.exported_columns]  # type: ignore[attr-defined]
         if row is not None and len(row._fields) != len(columns):  # type: ignore[attr-defined]
             raise ValueError(f"{row.__name__} has fields {row._fields}, the statement has columns {columns}")  # type: ignore[attr-defined]
         self.row = row or namedtuple("Row", columns, rename=True)  # type: ignore[misc]
@@ -130,8 +130,8 @@ class Read:
         flush, so a write transaction's pending rows count)."""
         if isinstance(source, Reader):
             return source.rows(self, params)
-        source.flush()
-        return [self.row(*row) for row in source.execute(self.statement, params)]
+        connection = _in_transaction(source)
+        return _fetch(self, connection.dialect, connection.connection.cursor(), params, connection)
 
     def compiled(self, dialect: Dialect) -> _Compiled:
         found = self._compiled.get(dialect.name)
@@ -140,11 +140,60 @@ class Read:
         return found
 
 
+class Write(Read):
+    """A write that every submission makes (claim, attempt, answers, progress), run the same way
+    on the write transaction's connection: its RETURNING rows with `rows`, or `run` for one set
+    of parameters or many (the driver's executemany: one round trip on PostgreSQL)."""
+
+    def run(self, write: Session, params: Mapping[str, Any] | list[Mapping[str, Any]]) -> None:
+        connection = _in_transaction(write)
+        compiled = self.compiled(connection.dialect)
+        cursor = connection.connection.cursor()
+        try:
+            if isinstance(params, list):
+                _announce(connection, cursor, compiled.sql, params, many=True)
+                cursor.executemany(compiled.sql, [compiled.parameters(one) for one in params])
+            else:
+                _announce(connection, cursor, compiled.sql, params, many=False)
+                cursor.execute(compiled.sql, compiled.parameters(params))
+        finally:
+            cursor.close()
+
+
+def _in_transaction(write: Session) -> Connection:
+    """The session's connection, its transaction begun and its pending objects flushed first
+    (`writing` keeps the connection at hand: asking the session costs more than most statements)."""
+    write.flush()
+    return write.info.get(_CONNECTION) or write.connection()
+
+
+def _announce(connection: Connection, cursor: Any, sql: str, params: Any, *, many: bool) -> None:
+    """Tell the engine's `before_cursor_execute` listeners, as SQLAlchemy's own execution would
+    (without an execution context): what counts statements still sees these."""
+    for listener in connection.dispatch.before_cursor_execute:
+        listener(connection, cursor, sql, params, None, many)
+
+
+def _fetch(read: Read, dialect: Dialect, cursor: Any, params: Mapping[str, Any], connection: Connection | None = None) -> list[Any]:
+    """Run `read` on a driver's cursor (closed after); `connection`: the SQLAlchemy connection
+    whose listeners hear of it (none for the request's reader)."""
+    compiled = read.compiled(dialect)
+    try:
+        if connection is not None:
+            _announce(connection, cursor, compiled.sql, params, many=False)
+        cursor.execute(compiled.sql, compiled.parameters(params))
+        found = cursor.fetchall()
+        conversions = compiled.conversions(cursor.description)
+    finally:
+        cursor.close()
+    return compiled.converted(read.row, found, conversions)
+
+
 class _Compiled:
     """A statement's SQL for one dialect, how to lay out its parameters, and (after its first
     run, as they may depend on the types the driver reports) its columns' result conversions."""
 
-    def __init__(self, statement: Select[Any] | CompoundSelect[Any], dialect: Dialect) -> None:
+    def __init__(self, statement: Executable, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("a Read cannot take an expanding IN parameter: its SQL must not change per call")
@@ -156,7 +205,7 @@ class _Compiled:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 self.binds[name] = process
-        self._types = [c.type.dialect_impl(dialect) for c in statement.selected_columns]
+        self._types = [c.type.dialect_impl(dialect) for c in statement.exported_columns]  # type: ignore[attr-defined]
         self._dialect = dialect
         self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
@@ -172,8 +221,14 @@ class _Compiled:
         """Each column's result conversion, given the driver's cursor description."""
         if self.results is None:
             self.results = tuple(kind.result_processor(self._dialect, column[1])
-                                 for kind, column in zip(self._types, description, strict=True))
+                                 for kind, column in zip(self._types, description or (), strict=True))
         return self.results
+
+    @staticmethod
+    def converted(row: Any, found: list[Any], conversions: tuple[Callable[[Any], Any] | None, ...]) -> list[Any]:
+        if any(conversions):
+            return [row(*[convert(v) if convert else v for convert, v in zip(conversions, values)]) for values in found]
+        return [row._make(values) for values in found]
 
 
 class Reader:
@@ -190,17 +245,7 @@ class Reader:
             self._connection.driver_connection.autocommit = True
 
     def rows(self, read: Read, params: Mapping[str, Any]) -> list[Any]:
-        compiled = read.compiled(self.dialect)
-        cursor = self._connection.cursor()
-        try:
-            cursor.execute(compiled.sql, compiled.parameters(params))
-            found = cursor.fetchall()
-            conversions = compiled.conversions(cursor.description)
-        finally:
-            cursor.close()
-        if any(conversions):
-            return [read.row(*[convert(v) if convert else v for convert, v in zip(conversions, row)]) for row in found]
-        return [read.row._make(row) for row in found]
+        return _fetch(read, self.dialect, self._connection.cursor(), params)
 
     def close(self) -> None:
         """Back to the pool as the ORM expects it (out of autocommit)."""
@@ -215,13 +260,15 @@ class Reader:
 def writing(bind: Engine) -> Iterator[Session]:
     """A write transaction that takes SQLite's write lock at BEGIN; commits or rolls back whole."""
     with _turn(bind), Session(bind, expire_on_commit=False) as write:
-        write.connection(execution_options={_IMMEDIATE: True})
+        write.info[_CONNECTION] = write.connection(execution_options={_IMMEDIATE: True})
         try:
             yield write
             write.commit()
         except BaseException:
             write.rollback()
             raise
+        finally:
+            del write.info[_CONNECTION]
 
 
 class _Turns:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from typing import NamedTuple
 
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, create_engine, literal, select, text, union_all
+from sqlalchemy import bindparam, create_engine, event, func, insert, literal, select, text, union_all
 
 from player import create_app
 from player.store import database
@@ -147,3 +148,48 @@ def test_a_busy_connection_is_not_pinged_and_an_idle_dead_one_is_replaced(app: F
     monkeypatch.setattr(database, "PING_AFTER_IDLE", -1.0)  # as if it had sat idle for long
     assert app.test_client().get("/healthz").status_code == 200  # the dead connection was replaced, not used
     assert len(pings) >= 1
+
+
+def test_a_write_runs_in_the_transaction_and_its_listeners_hear_it(app: Flask) -> None:
+    """db.Write: one row, many rows and RETURNING, all in the caller's transaction, each heard by
+    the engine's `before_cursor_execute` listeners (what counts a submission's statements)."""
+    user_id = _learner_with_attempts(app)
+    new_attempt = database.Write(insert(Attempt).values(
+        user_id=bindparam("user_id"), course_id=literal("c"), block_id=literal("b"), quiz_id=literal("w"),
+        block_version=literal(1), number=bindparam("number"), seed=literal(7), started_at=bindparam("at"),
+    ).returning(Attempt.id, Attempt.started_at))
+    answer = database.Write(insert(Answer).values(
+        attempt_id=bindparam("attempt_id"), question_id=bindparam("question_id"), response=bindparam("response"),
+        points=literal(1.0), max_points=literal(1), created_at=bindparam("at")))
+    heard: list[tuple[str, bool]] = []
+    engine = db_engine(app)
+    listen = lambda _c, _cur, sql, _p, _ctx, many: heard.append((sql.split()[0], many))  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listen)
+    at = datetime(2026, 12, 6, 1, 2, 3)
+    try:
+        with app.app_context(), db.writing() as write:
+            (row,) = new_attempt.rows(write, {"user_id": user_id, "number": 3, "at": at})
+            answer.run(write, [{"attempt_id": row.id, "question_id": f"q{n}", "response": {"choice": [n]}, "at": at}
+                               for n in range(3)])
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    assert row.started_at == at  # a datetime back, converted as SQLAlchemy converts it
+    assert ("INSERT", False) in heard and ("INSERT", True) in heard
+    with app.app_context():
+        saved = db.session().execute(select(Answer.question_id, Answer.response).where(Answer.attempt_id == row.id)
+                                     .order_by(Answer.question_id)).all()
+    assert [tuple(r) for r in saved] == [("q0", {"choice": [0]}), ("q1", {"choice": [1]}), ("q2", {"choice": [2]})]
+
+
+def test_a_failed_write_leaves_nothing(app: Flask) -> None:
+    user_id = _learner_with_attempts(app)
+    add = database.Write(insert(Answer).values(attempt_id=bindparam("attempt_id"), question_id=literal("x"),
+                                               response=bindparam("response"), points=literal(0.0), max_points=literal(0),
+                                               created_at=bindparam("at")))
+    with app.app_context():
+        (attempt_id,) = db.session().execute(select(Attempt.id).where(Attempt.user_id == user_id, Attempt.number == 1)).one()
+    with app.app_context(), pytest.raises(RuntimeError), db.writing() as write:
+        add.run(write, {"attempt_id": attempt_id, "response": {}, "at": datetime(2026, 1, 1)})
+        raise RuntimeError("a later step fails")
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Answer).where(Answer.question_id == "x")) == 0

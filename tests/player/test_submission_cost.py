@@ -49,3 +49,4 @@ def test_a_submission_is_one_transaction_of_a_few_statements(app: Flask, client:
         statements, commits = _counted(app, client, action)
         assert commits == 1, action
         assert statements <= MOST_STATEMENTS, f"{action}: {statements} statements"
+        assert statements >= 4, f"{action}: {statements}: the claim, attempt, answers and progress must be counted"
