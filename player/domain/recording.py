@@ -24,7 +24,7 @@ from blocks.model import Block, Quiz, QuizKind, Survey
 from blocks.scoring import Score, check_response, passed, quiz_percent, score_question
 from player.domain import events
 from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status, unanswered
-from player.store.database import Read, Write
+from player.store.database import Append, Read, Write
 from player.store.models import (
     Answer, Attempt, BlockProgress, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
@@ -108,9 +108,9 @@ _SUBMIT = Write(update(Attempt).where(Attempt.id == bindparam("attempt_id")).val
     submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed")))
 _NEW_ATTEMPT = Write(_appending(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed",
                                 "started_at", "submitted_at", "percent", "passed").returning(Attempt.id))
-_NEW_ANSWER = Write(_appending(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at"))
-_NEW_SURVEY_ANSWER = Write(_appending(SurveyAnswer, "user_id", "course_id", "block_id", "survey_id", "question_id",
-                                      "response", "shared", "created_at"))
+NEW_ANSWER = Append(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at")
+NEW_SURVEY_ANSWER = Append(SurveyAnswer, "user_id", "course_id", "block_id", "survey_id", "question_id", "response", "shared",
+                           "created_at")
 
 
 # -- the steps every write shares ------------------------------------------------------------
@@ -267,7 +267,7 @@ class Writes:
     def answers(self, attempt_id: int, rows: list[dict[str, Any]], latest: dict[str, Latest]) -> None:
         """Append answers to an attempt (`latest`: its latest answers with these among them)."""
         if rows:
-            _NEW_ANSWER.run(self.write, rows)
+            NEW_ANSWER.run(self.write, rows)
 
     def submitted(self, write: Session, where: Where, quiz: Quiz, attempt: AttemptRow, scores: dict[str, Score]) -> None:
         events.attempt_submitted(write, where.user_id, where.course_id, where.block, quiz, attempt, scores)
@@ -357,7 +357,7 @@ def record_survey(write: Session, where: Where, survey: Survey, responses: dict[
     if not claim(write, where.user_id, client_id):
         return False
     if rows:
-        _NEW_SURVEY_ANSWER.run(write, rows)
+        NEW_SURVEY_ANSWER.run(write, rows)
     return True
 
 

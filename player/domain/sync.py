@@ -28,7 +28,7 @@ from blocks.model import Quiz, Survey
 from blocks.scoring import Score
 from player.domain.progress import AttemptRow, QuizStatus
 from player.domain.recording import (
-    Latest, Outcome, QuizAnswers, Recorded, Where, Writes, claim_all, lock_learner, record_quiz, record_views,
+    NEW_ANSWER, NEW_SURVEY_ANSWER, Latest, Outcome, QuizAnswers, Recorded, Where, Writes, claim_all, lock_learner, record_quiz, record_views,
     stamp_progress, survey_rows,
 )
 from player.store.models import Answer, Attempt, HeldSubmission, SectionView, SurveyAnswer, utcnow
@@ -201,9 +201,11 @@ class Gathered(Writes):
             super().finish(attempt)
         for row in self.rows[Answer]:
             row["attempt_id"] = real(row["attempt_id"])
-        for table in (Answer, HeldSubmission, SurveyAnswer):
-            if self.rows[table]:
-                connection.execute(insert(table), self.rows[table])
+        for rows, statement in ((self.rows[Answer], NEW_ANSWER), (self.rows[SurveyAnswer], NEW_SURVEY_ANSWER)):
+            if rows:
+                statement.run(self.write, rows)  # the driver's executemany: a batch's answers are most of its rows
+        if self.rows[HeldSubmission]:
+            connection.execute(insert(HeldSubmission), self.rows[HeldSubmission])
         record_views(self.write, self.rows[SectionView])
         for where, quiz, attempt, scores in self.reports:
             super().submitted(self.write, where, quiz, attempt._replace(id=real(attempt.id)), scores)

@@ -24,7 +24,7 @@ try:
 except ImportError:  # Windows: SQLite's busy handler alone
     fcntl = None  # type: ignore[assignment]
 
-from sqlalchemy import Connection, Dialect, Engine, Executable, create_engine, event, exc
+from sqlalchemy import Connection, Dialect, Engine, Executable, bindparam, create_engine, event, exc, insert
 from sqlalchemy.orm import DeclarativeBase, Session
 
 _IMMEDIATE = "coursepack_immediate"
@@ -160,6 +160,58 @@ class Write(Read):
             cursor.close()
 
 
+class Append(Write):
+    """An INSERT of whole rows that a submission appends (answers): a list of rows goes as
+    multi-row INSERTs of up to `rows_per` rows each, so the server parses and runs one statement
+    where the driver's executemany of the one-row INSERT would run it once per row (on
+    PostgreSQL, a bind and an execute each). Whole groups go in one executemany, the rest in one
+    more statement. The SQL is compiled once per row count, at most `rows_per` forms of it."""
+
+    PARAMETERS = 50
+    """The most parameters in one statement: psycopg parses a statement's placeholders once and
+    keeps the result only for statements of up to 50 parameters (and 4 KB); beyond, it parses
+    the whole text again on every call."""
+
+    def __init__(self, table: Any, *names: str) -> None:
+        super().__init__(insert(table).values(**{name: bindparam(name) for name in names}))
+        self.names = names
+        self.rows_per = max(1, self.PARAMETERS // len(names))
+        self._types = {name: self.statement.table.c[name].type for name in names}  # type: ignore[attr-defined]
+        self._counted: dict[tuple[str, int], _Compiled] = {}
+
+    def run(self, write: Session, params: Mapping[str, Any] | list[Mapping[str, Any]]) -> None:
+        if not isinstance(params, list):
+            return super().run(write, params)
+        connection = _in_transaction(write)
+        whole = len(params) - len(params) % self.rows_per
+        cursor = connection.connection.cursor()
+        try:
+            if whole:
+                compiled = self._compiled_for(connection.dialect, self.rows_per)
+                groups = [self._flat(params[start:start + self.rows_per]) for start in range(0, whole, self.rows_per)]
+                _announce(connection, cursor, compiled.sql, groups, many=True)
+                cursor.executemany(compiled.sql, [compiled.parameters(group) for group in groups])
+            if whole < len(params):
+                compiled = self._compiled_for(connection.dialect, len(params) - whole)
+                flat = self._flat(params[whole:])
+                _announce(connection, cursor, compiled.sql, flat, many=False)
+                cursor.execute(compiled.sql, compiled.parameters(flat))
+        finally:
+            cursor.close()
+        return None
+
+    def _flat(self, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
+        return {f"{name}__{i}": row[name] for i, row in enumerate(rows) for name in self.names}
+
+    def _compiled_for(self, dialect: Dialect, count: int) -> _Compiled:
+        found = self._counted.get((dialect.name, count))
+        if found is None:
+            # typed: only the first row's parameters would take their columns' types by themselves
+            rows = [{name: bindparam(f"{name}__{i}", type_=self._types[name]) for name in self.names} for i in range(count)]
+            found = self._counted[(dialect.name, count)] = _Compiled(insert(self.statement.table).values(rows), dialect)  # type: ignore[attr-defined]
+        return found
+
+
 def _in_transaction(write: Session) -> Connection:
     """The session's connection, its transaction begun and its pending objects flushed first
     (`writing` keeps the connection at hand: asking the session costs more than most statements)."""
@@ -205,17 +257,18 @@ class _Compiled:
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
             if process is not None:
                 self.binds[name] = process
+        self._layout = tuple((name, self.binds.get(name)) for name in self.names or ())
         self._types = [c.type.dialect_impl(dialect) for c in statement.exported_columns]  # type: ignore[attr-defined]
         self._dialect = dialect
         self.results: tuple[Callable[[Any], Any] | None, ...] | None = None
 
     def parameters(self, params: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
         values = {**self.fixed, **params} if self.fixed else params
+        if self.names is not None:  # SQLite's qmark: in the SQL's order, each converted on the way
+            return tuple(values[name] if process is None else process(values[name]) for name, process in self._layout)
         if self.binds:
-            values = {k: self.binds[k](v) if k in self.binds else v for k, v in values.items()}
-        if self.names is None:
-            return dict(values)
-        return tuple(values[name] for name in self.names)
+            return {k: self.binds[k](v) if k in self.binds else v for k, v in values.items()}
+        return dict(values)
 
     def conversions(self, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
         """Each column's result conversion, given the driver's cursor description."""

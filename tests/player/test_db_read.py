@@ -193,3 +193,35 @@ def test_a_failed_write_leaves_nothing(app: Flask) -> None:
         raise RuntimeError("a later step fails")
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Answer).where(Answer.question_id == "x")) == 0
+
+
+@pytest.mark.parametrize("count", [1, 7, 8, 9, 17, 40])
+def test_appended_rows_go_in_groups_of_multi_row_inserts(app: Flask, count: int) -> None:
+    """db.Append: a list of rows as multi-row INSERTs of `rows_per` rows (one executemany for the
+    whole groups, one statement for the rest), every value converted for its column, in order."""
+    user_id = _learner_with_attempts(app)
+    append = database.Append(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at")
+    assert append.rows_per == 8  # six parameters a row: at most 50 in one statement
+    with app.app_context():
+        (attempt_id,) = db.session().execute(select(Attempt.id).where(Attempt.user_id == user_id, Attempt.number == 2)).one()
+    at = datetime(2026, 12, 6, 4, 5, 6)
+    rows = [{"attempt_id": attempt_id, "question_id": f"q{n:02}", "response": {"choice": [n], "text": f"é{n}"},
+             "points": n / 2, "max_points": n, "created_at": at} for n in range(count)]
+    heard: list[tuple[int, bool]] = []
+    engine = db_engine(app)
+    def listen(_c, _cur, sql: str, _p, _ctx, many: bool) -> None:  # noqa: ANN001
+        if sql.startswith("INSERT INTO answers"):
+            heard.append((sql.split(" VALUES ")[1].count("), (") + 1, many))  # the rows of its VALUES
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        with app.app_context(), db.writing() as write:
+            append.run(write, rows)
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    whole, rest = divmod(count, 8)
+    assert heard == [(8, True)] * bool(whole) + [(rest, False)] * bool(rest)
+    with app.app_context():
+        saved = db.session().execute(select(Answer.question_id, Answer.response, Answer.points, Answer.max_points,
+                                            Answer.created_at).where(Answer.attempt_id == attempt_id).order_by(Answer.id)).all()
+    assert [tuple(r) for r in saved] == [(r["question_id"], r["response"], r["points"], r["max_points"], at) for r in rows]
+    assert len(append._counted) <= 2  # compiled for the group and for the rest, no more

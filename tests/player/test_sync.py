@@ -106,6 +106,18 @@ def test_an_unreadable_item_is_refused_and_the_rest_still_counts(app: Flask, cli
     assert len(attempts(app)) == 1
 
 
+def test_each_item_is_read_with_its_own_forms_seed(app: Flask, client: FlaskClient) -> None:
+    """A batch reads its items with the field names of each form's seed, worked out once per
+    seed: forms of two seeds both count, and a token of one seed sent with the other is refused."""
+    first = queued_quiz(client, right=True)
+    seed = int(first["fields"]["seed"])
+    other = {**first, "client_id": new_id(), "fields": {"action": "submit", **answers(client, QUIZ, True, seed + 1)}}
+    mixed = {**first, "client_id": new_id(), "fields": {**first["fields"], "seed": str(seed + 1)}}
+    assert statuses(send(client, [first, other, mixed, {**first, "client_id": new_id()}])) == [
+        "recorded", "recorded", "refused", "recorded"]
+    assert [a.percent for a in attempts(app)] == [100.0, 100.0, 100.0]
+
+
 def test_steps_seen_offline_count_once(app: Flask, client: FlaskClient) -> None:
     item = {"client_id": new_id(), "url": f"/courses/core-blocks/{BLOCK.id}/{BLOCK.sections[0].id}", "fields": {"go": "next"}}
     assert statuses(send(client, [item, item])) == ["recorded", "already recorded"]

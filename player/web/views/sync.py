@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from blocks.model import Block, Course, Quiz
+from blocks.qtypes.base import FieldNames
 from blocks.scoring import InvalidResponse
 from player.domain.progress import course_states, required_before, waiting_for
 from player.domain.recording import CLIENT_ID, QuizAnswers, Where
@@ -83,7 +84,8 @@ def import_file() -> Response:
 
 def _record(items: list[Any]) -> list[Synced]:
     user = ensure_learner()
-    queued = [_read(item, user.id) for item in items]
+    reading = _Reading()
+    queued = [_read(item, user.id, reading) for item in items]
     with db.writing() as write:
         return record_batch(write, user.id, queued)
 
@@ -93,7 +95,32 @@ def _answer(found: Synced) -> dict[str, Any]:
 
 
 # -- reading one item as the online view would ---------------------------------------------------
-def _read(item: Any, user_id: int) -> Queued:
+class _Reading:
+    """What the items of one batch share, worked out once for the batch: a device queues many
+    submissions of the same few forms, to the same addresses, with the same seed."""
+
+    def __init__(self) -> None:
+        self.adapter = current_app.url_map.bind("localhost")
+        self.routes: dict[str, tuple[str, dict[str, Any]] | None] = {}
+        self.names: dict[int, FieldNames] = {}  # each keeps the tokens it has hashed
+
+    def route(self, url: str) -> tuple[str, dict[str, Any]] | None:
+        """The endpoint and arguments a queued form's address names; None for none."""
+        path = url.split("?")[0]
+        if path not in self.routes:
+            try:
+                self.routes[path] = self.adapter.match(path, method="POST")
+            except HTTPException:
+                self.routes[path] = None
+        return self.routes[path]
+
+    def field_names(self, seed: int) -> FieldNames:
+        if seed not in self.names:
+            self.names[seed] = field_names(seed)
+        return self.names[seed]
+
+
+def _read(item: Any, user_id: int, reading: _Reading) -> Queued:
     """An item's work, or why it is held or refused; nothing is written here."""
     if not isinstance(item, dict):
         return Queued("", {}, refused="an item is an object with client_id, url and fields")
@@ -104,10 +131,10 @@ def _read(item: Any, user_id: int) -> Queued:
     form = _form(fields)
     if not isinstance(url, str) or form is None:
         return Queued(client_id, payload, refused="url is a path of the player and fields an object of texts")
-    try:
-        endpoint, args = current_app.url_map.bind("localhost").match(url.split("?")[0], method="POST")
-    except HTTPException:
+    route = reading.route(url)
+    if route is None:
         return Queued(client_id, payload, refused=f"nothing to send to at {url}")
+    endpoint, args = route
     found = store().block(args.get("course_id", ""), args.get("block_id", ""))
     if found is None:
         return Queued(client_id, payload, refused="this block is no longer offered")
@@ -119,7 +146,7 @@ def _read(item: Any, user_id: int) -> Queued:
     if version is not None and version != block.version:
         return Queued(client_id, payload, held=Held.CONTENT_CHANGED, held_where=where)
     try:
-        work = _work(endpoint, args, block, where, form)
+        work = _work(endpoint, args, block, where, form, reading)
     except (InvalidResponse, LookupError, ValueError) as problem:
         return Queued(client_id, payload, refused=str(problem) or "an answer could not be read")
     return Queued(client_id, payload, work=work)
@@ -142,7 +169,8 @@ def _locked(course: Course, block: Block, user_id: int) -> bool:
     return bool(required and waiting_for(course, course_states(db.reader(), user_id, course, required), block))
 
 
-def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form: MultiDict[str, str]) -> QuizItem | SurveyItem | ViewItem:
+def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form: MultiDict[str, str],
+          reading: _Reading) -> QuizItem | SurveyItem | ViewItem:
     """What the online view of `endpoint` would record from this form."""
     step_id = args["step_id"]
     if endpoint == "quiz.answer":
@@ -154,7 +182,7 @@ def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form:
         if not (seed.isascii() and seed.isdigit()) or int(seed) > MAX_SEED:
             raise ValueError("the form's seed is missing")
         # anyway: the device could not ask about unanswered questions; the learner pressed Submit
-        given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(int(seed)), form),
+        given = QuizAnswers.read(quiz, responses(quiz.questions, reading.field_names(int(seed)), form),
                                  submit=form.get("action") == "submit", anyway=True)
         return QuizItem(where, given)
     if endpoint == "learn.survey":
@@ -162,7 +190,7 @@ def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form:
         survey = block.evaluation if survey_id == block.evaluation.id else next((s for s in block.surveys if s.id == survey_id), None)
         if survey is None:
             raise LookupError(f"no survey {survey_id}")
-        return SurveyItem(where, survey, responses(survey.questions, field_names(SURVEY_SEED), form))
+        return SurveyItem(where, survey, responses(survey.questions, reading.field_names(SURVEY_SEED), form))
     if endpoint == "learn.leave_step" and step_id in steps(block):
         previous, following = neighbours(block, step_id)
         target = previous if form.get("go") == "previous" else following
