@@ -40,24 +40,11 @@ def attempt_seed(user_id: int | None, quiz_id: str, number: int) -> int:
 
 
 # -- statements, built once ------------------------------------------------------------------
-# A submission's few statements run on the transaction's driver connection (`Read`, `Write`):
+# A submission's few statements run on the transaction's driver connection (`Read`, `Write`, `Append`):
 # SQLAlchemy's execution machinery cost more than the statements themselves.
 def _upsert(dialect: str) -> Any:
     """INSERT ... ON CONFLICT for the database in use (SQLite and PostgreSQL spell it alike)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
-def _claim(dialect: str) -> Any:
-    return (_upsert(dialect)(Submission).values(client_id=bindparam("client_id"), user_id=bindparam("user_id"),
-                                                created_at=bindparam("now"))
-            .on_conflict_do_nothing(index_elements=["client_id"]).returning(Submission.client_id))
-
-
-def _view(dialect: str) -> Any:
-    return _upsert(dialect)(SectionView).values(
-        user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"),
-        section_id=bindparam("section_id"), viewed_at=bindparam("now"),
-    ).on_conflict_do_nothing(index_elements=["user_id", "course_id", "block_id", "section_id"])
 
 
 def _progress(dialect: str) -> Any:
@@ -83,10 +70,11 @@ _STATEMENTS: dict[tuple[str, str], Write] = {}
 
 
 def _statement(name: str, dialect: str) -> Write:
-    """An upsert, built for its dialect (each spells ON CONFLICT with its own construct)."""
+    """An upsert, built for its dialect (each spells ON CONFLICT with its own construct); the
+    plain appends with ON CONFLICT DO NOTHING are `Append`s, which build theirs."""
     found = _STATEMENTS.get((name, dialect))
     if found is None:
-        built = {"claim": _claim, "view": _view, "progress": _progress}[name](dialect)
+        built = {"progress": _progress}[name](dialect)
         found = _STATEMENTS[(name, dialect)] = Write(built)
     return found
 
@@ -108,6 +96,12 @@ _SUBMIT = Write(update(Attempt).where(Attempt.id == bindparam("attempt_id")).val
     submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed")))
 _NEW_ATTEMPT = Write(_appending(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed",
                                 "started_at", "submitted_at", "percent", "passed").returning(Attempt.id))
+NEW_CLAIMS = Append(Submission, "client_id", "user_id", "created_at", returning=(Submission.client_id,), skip_conflicts=("client_id",))
+NEW_ATTEMPTS = Append(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed", "started_at",
+                      "submitted_at", "percent", "passed",
+                      returning=(Attempt.id, Attempt.course_id, Attempt.block_id, Attempt.quiz_id, Attempt.number))
+NEW_VIEWS = Append(SectionView, "user_id", "course_id", "block_id", "section_id", "viewed_at",
+                   skip_conflicts=("user_id", "course_id", "block_id", "section_id"))
 NEW_ANSWER = Append(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at")
 NEW_SURVEY_ANSWER = Append(SurveyAnswer, "user_id", "course_id", "block_id", "survey_id", "question_id", "response", "shared",
                            "created_at")
@@ -126,19 +120,17 @@ def claim(write: Session, user_id: int, client_id: str, *, locked: bool = False)
     dialect = _dialect(write)
     if dialect == "postgresql" and not locked:
         _LOCK.rows(write, {"user_id": user_id})
-    return bool(_statement("claim", dialect).rows(write, {"client_id": client_id, "user_id": user_id, "now": utcnow()}))
+    return bool(NEW_CLAIMS.returned(write, [{"client_id": client_id, "user_id": user_id, "created_at": utcnow()}]))
 
 
 def claim_all(write: Session, user_id: int, client_ids: list[str]) -> set[str]:
-    """Record a batch's client ids in one statement (the learner's row already locked: see
+    """Record a batch's client ids together (the learner's row already locked: see
     `lock_learner`); those recorded now, the others having been recorded before."""
     if not client_ids:
         return set()
-    connection = write.connection()
     now = utcnow()
-    claimed = connection.execute(_statement("claim", connection.dialect.name).statement,  # one multi-row INSERT
-                                 [{"client_id": client_id, "user_id": user_id, "now": now} for client_id in client_ids])
-    return set(claimed.scalars())
+    claimed = NEW_CLAIMS.returned(write, [{"client_id": client_id, "user_id": user_id, "created_at": now} for client_id in client_ids])
+    return {row.client_id for row in claimed}
 
 
 def lock_learner(write: Session, user_id: int) -> None:
@@ -181,11 +173,10 @@ def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], las
 
 # -- steps viewed ------------------------------------------------------------------------------
 def record_views(write: Session, rows: list[dict[str, Any]]) -> None:
-    """Steps read (`where.params` with `section_id`), remembered in one statement; each once."""
+    """Steps read (`where.params` with `section_id`), remembered together; each once."""
     if rows:
         now = utcnow()
-        connection = write.connection()  # one multi-row INSERT, as SQLAlchemy writes a list
-        connection.execute(_statement("view", connection.dialect.name).statement, [{**row, "now": now} for row in rows])
+        NEW_VIEWS.run(write, [{**row, "viewed_at": now} for row in rows])
 
 
 def mark_viewed(write: Session, where: Where, section_id: str, position: str) -> None:
@@ -194,7 +185,7 @@ def mark_viewed(write: Session, where: Where, section_id: str, position: str) ->
     if dialect == "postgresql":
         _LOCK.rows(write, {"user_id": where.user_id})
     if section_id:
-        _statement("view", dialect).run(write, {**where.params, "section_id": section_id, "now": utcnow()})
+        NEW_VIEWS.run(write, {**where.params, "section_id": section_id, "viewed_at": utcnow()})
     stamp_progress(write, where, _BLOCK_ATTEMPTS.rows(write, where.params), position)
 
 
@@ -237,8 +228,8 @@ class Recorded:
 class Writes:
     """Where a quiz submission's reads and rows go: here, straight to the database, statement by
     statement, for one submission. A device's batch (`player.domain.sync.Gathered`) carries the
-    attempts from item to item and writes the rows of all its items at its end, in one statement
-    of each kind. The rules of `record_quiz` are the same for both."""
+    attempts from item to item and writes the rows of all its items at its end, those of each
+    kind together. The rules of `record_quiz` are the same for both."""
 
     def __init__(self, write: Session) -> None:
         self.write = write

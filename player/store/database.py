@@ -25,6 +25,7 @@ except ImportError:  # Windows: SQLite's busy handler alone
     fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Connection, Dialect, Engine, Executable, bindparam, create_engine, event, exc, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import DeclarativeBase, Session
 
 _IMMEDIATE = "coursepack_immediate"
@@ -161,54 +162,103 @@ class Write(Read):
 
 
 class Append(Write):
-    """An INSERT of whole rows that a submission appends (answers): a list of rows goes as
+    """An INSERT of whole rows (answers, a batch's claims and attempts): a list of rows goes as
     multi-row INSERTs of up to `rows_per` rows each, so the server parses and runs one statement
     where the driver's executemany of the one-row INSERT would run it once per row (on
-    PostgreSQL, a bind and an execute each). Whole groups go in one executemany, the rest in one
-    more statement. The SQL is compiled once per row count, at most `rows_per` forms of it."""
+    PostgreSQL, a bind and an execute each). `run`: whole groups in one executemany, the rest in
+    one more statement. `returned`: each group its own statement, and the rows of its RETURNING.
+    `skip_conflicts`: ON CONFLICT (those columns) DO NOTHING. The SQL is compiled once per row
+    count, at most `rows_per` forms of it per database."""
 
     PARAMETERS = 50
     """The most parameters in one statement: psycopg parses a statement's placeholders once and
     keeps the result only for statements of up to 50 parameters (and 4 KB); beyond, it parses
     the whole text again on every call."""
 
-    def __init__(self, table: Any, *names: str) -> None:
-        super().__init__(insert(table).values(**{name: bindparam(name) for name in names}))
-        self.names = names
+    def __init__(self, table: Any, *names: str, returning: tuple[Any, ...] = (), skip_conflicts: tuple[str, ...] = ()) -> None:
+        self.table, self.names, self.returning, self.skip_conflicts = table, names, returning, skip_conflicts
+        super().__init__(self._statement(insert, [{name: bindparam(name) for name in names}], conflicts=False))  # its types
         self.rows_per = max(1, self.PARAMETERS // len(names))
         self._types = {name: self.statement.table.c[name].type for name in names}  # type: ignore[attr-defined]
         self._counted: dict[tuple[str, int], _Compiled] = {}
 
+    def _statement(self, make: Callable[[Any], Any], rows: list[dict[str, Any]], *, conflicts: bool = True) -> Any:
+        statement = make(self.table).values(rows)
+        if self.skip_conflicts and conflicts:
+            statement = statement.on_conflict_do_nothing(index_elements=list(self.skip_conflicts))
+        return statement.returning(*self.returning) if self.returning else statement
+
     def run(self, write: Session, params: Mapping[str, Any] | list[Mapping[str, Any]]) -> None:
-        if not isinstance(params, list):
-            return super().run(write, params)
         connection = _in_transaction(write)
-        whole = len(params) - len(params) % self.rows_per
+        rows = self._converted(self.compiled(connection.dialect), params if isinstance(params, list) else [params])
+        whole = len(rows) - len(rows) % self.rows_per
         cursor = connection.connection.cursor()
         try:
             if whole:
                 compiled = self._compiled_for(connection.dialect, self.rows_per)
-                groups = [self._flat(params[start:start + self.rows_per]) for start in range(0, whole, self.rows_per)]
+                groups = [self._laid_out(compiled, rows[start:start + self.rows_per]) for start in range(0, whole, self.rows_per)]
                 _announce(connection, cursor, compiled.sql, groups, many=True)
-                cursor.executemany(compiled.sql, [compiled.parameters(group) for group in groups])
-            if whole < len(params):
-                compiled = self._compiled_for(connection.dialect, len(params) - whole)
-                flat = self._flat(params[whole:])
-                _announce(connection, cursor, compiled.sql, flat, many=False)
-                cursor.execute(compiled.sql, compiled.parameters(flat))
+                cursor.executemany(compiled.sql, groups)
+            if whole < len(rows):
+                compiled = self._compiled_for(connection.dialect, len(rows) - whole)
+                group = self._laid_out(compiled, rows[whole:])
+                _announce(connection, cursor, compiled.sql, group, many=False)
+                cursor.execute(compiled.sql, group)
         finally:
             cursor.close()
-        return None
 
-    def _flat(self, rows: list[Mapping[str, Any]]) -> dict[str, Any]:
-        return {f"{name}__{i}": row[name] for i, row in enumerate(rows) for name in self.names}
+    def returned(self, write: Session, params: list[Mapping[str, Any]]) -> list[Any]:
+        """The rows of the statements' RETURNING, as named tuples (in no promised order)."""
+        connection = _in_transaction(write)
+        rows = self._converted(self.compiled(connection.dialect), params)
+        found: list[Any] = []
+        for start in range(0, len(rows), self.rows_per):
+            compiled = self._compiled_for(connection.dialect, len(rows[start:start + self.rows_per]))
+            group = self._laid_out(compiled, rows[start:start + self.rows_per])
+            cursor = connection.connection.cursor()
+            try:
+                _announce(connection, cursor, compiled.sql, group, many=False)
+                cursor.execute(compiled.sql, group)
+                got = cursor.fetchall()
+                found += compiled.converted(self.row, got, compiled.conversions(cursor.description))
+            finally:
+                cursor.close()
+        return found
+
+    def _converted(self, single: _Compiled, rows: list[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
+        """Each row's values in column order, converted for the database (a JSON column to text,
+        a timestamp to SQLite's text); a value the rows share (their timestamp) converted once."""
+        conversions = [(name, single.binds.get(name)) for name in self.names]
+        done: dict[tuple[str, int], Any] = {}
+        converted = []
+        for row in rows:
+            values = []
+            for name, process in conversions:
+                value = row[name]
+                if process is not None and value is not None:
+                    key = (name, id(value))  # the rows hold every value, so no id is reused meanwhile
+                    if key not in done:
+                        done[key] = process(value)
+                    value = done[key]
+                values.append(value)
+            converted.append(tuple(values))
+        return converted
+
+    def _laid_out(self, compiled: _Compiled, rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | dict[str, Any]:
+        """Converted rows as the statement of their count takes them: SQLite's positional
+        parameters row after row, or PostgreSQL's named ones."""
+        if compiled.names is not None:
+            return tuple(value for row in rows for value in row)
+        return {f"{name}__{i}": value for i, row in enumerate(rows) for name, value in zip(self.names, row)}
 
     def _compiled_for(self, dialect: Dialect, count: int) -> _Compiled:
         found = self._counted.get((dialect.name, count))
         if found is None:
-            # typed: only the first row's parameters would take their columns' types by themselves
+            # typed, so that the SQL casts each parameter as its column (PostgreSQL); the values
+            # come converted already (`_converted`)
             rows = [{name: bindparam(f"{name}__{i}", type_=self._types[name]) for name in self.names} for i in range(count)]
-            found = self._counted[(dialect.name, count)] = _Compiled(insert(self.statement.table).values(rows), dialect)  # type: ignore[attr-defined]
+            make = postgresql.insert if dialect.name == "postgresql" else sqlite.insert  # each spells ON CONFLICT itself
+            found = self._counted[(dialect.name, count)] = _Compiled(self._statement(make, rows), dialect)
         return found
 
 

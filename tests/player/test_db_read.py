@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, create_engine, event, func, insert, literal, s
 from player import create_app
 from player.store import database
 from player.store.database import Read
-from player.store.models import Answer, Attempt, User
+from player.store.models import Answer, Attempt, Submission, User
 from player.web import db
 
 _ATTEMPT = select(Attempt.id, Attempt.submitted_at, Attempt.percent, Attempt.passed).where(
@@ -225,3 +225,23 @@ def test_appended_rows_go_in_groups_of_multi_row_inserts(app: Flask, count: int)
                                             Answer.created_at).where(Answer.attempt_id == attempt_id).order_by(Answer.id)).all()
     assert [tuple(r) for r in saved] == [(r["question_id"], r["response"], r["points"], r["max_points"], at) for r in rows]
     assert len(append._counted) <= 2  # compiled for the group and for the rest, no more
+
+
+def test_appended_rows_return_what_was_new_and_skip_conflicts(app: Flask) -> None:
+    """db.Append.returned: each group of rows its own statement, the RETURNING rows of all of
+    them; with skip_conflicts a row whose key exists is left as it is and returns nothing."""
+    user_id = _learner_with_attempts(app)
+    claims = database.Append(Submission, "client_id", "user_id", "created_at", returning=(Submission.client_id, Submission.created_at),
+                             skip_conflicts=("client_id",))
+    assert claims.rows_per == 16
+    at = datetime(2026, 12, 6, 7, 8, 9)
+    ids = [f"client-{n:04}-abcdefgh" for n in range(40)]
+    with app.app_context(), db.writing() as write:
+        first = claims.returned(write, [{"client_id": c, "user_id": user_id, "created_at": at} for c in ids[:25]])
+    with app.app_context(), db.writing() as write:
+        again = claims.returned(write, [{"client_id": c, "user_id": user_id, "created_at": datetime(2027, 1, 1)} for c in ids])
+    assert sorted(r.client_id for r in first) == ids[:25] and {r.created_at for r in first} == {at}
+    assert sorted(r.client_id for r in again) == ids[25:]  # three statements: 16, 16 and 8 rows
+    with app.app_context():
+        kept = db.session().scalar(select(Submission.created_at).where(Submission.client_id == ids[0]))
+    assert kept == at  # the conflicting row was left as it was

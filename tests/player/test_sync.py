@@ -167,7 +167,7 @@ def test_the_reply_carries_the_sessions_form_token(client: FlaskClient) -> None:
     assert reply.json["form_token"] == csrf_token(client, STEP_URL)
 
 
-# -- one statement of each kind per batch (issue 17's measure) --------------------------------
+# -- the rows of each kind written together per batch (issue 17's measure) --------------------
 def _quiz_item(fields: dict[str, Any], action: str) -> dict[str, Any]:
     return {"client_id": new_id(), "url": QUIZ_URL, "version": BLOCK.version, "fields": {**fields, "action": action}}
 
@@ -197,7 +197,8 @@ def test_a_save_and_its_submit_in_one_batch_are_one_attempt_with_every_answer(ap
 
 
 def test_a_batch_costs_the_same_few_statements_however_long_it_is(app: Flask, client: FlaskClient) -> None:
-    """The statements of a batch do not grow with its items: a per-item write shows here."""
+    """The statements of a batch do not grow item by item (only by one per group of rows that a
+    multi-row INSERT holds, 4 attempts or 16 claims): a per-item write shows here."""
     first = BLOCK.sections[0].id
     assert statuses(send(client, [{"client_id": new_id(), "url": f"/courses/core-blocks/{BLOCK.id}/{first}",
                                    "fields": {"go": "next"}}])) == ["recorded"]  # the device's guest exists now
