@@ -101,7 +101,7 @@ def record_batch(write: Session, user_id: int, items: list[Queued]) -> list[Sync
     each block's attempts read once and carried from item to item, and at the end the attempts,
     answers, held items, survey answers and steps seen each written together (multi-row
     INSERTs of `store.database.Append`, a statement per group of rows: 16 claims, 4 attempts)
-    and each block's progress row stamped once. A batch of 20 costs about 15 statements."""
+    and each block's progress row stamped once. A batch of 20 costs 12 statements."""
     lock_learner(write, user_id)
     wanted = list(dict.fromkeys(item.client_id for item in items if not item.refused))
     fresh = claim_all(write, user_id, wanted)
