@@ -88,8 +88,15 @@ def _sqlite_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DBAPI 
 
 
 def _sqlite_begin(connection) -> None:  # noqa: ANN001
-    immediate = connection.get_execution_options().get(_IMMEDIATE)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    """BEGIN, or BEGIN IMMEDIATE for a write transaction, on the driver's cursor (as `Write` runs
+    its statements: SQLAlchemy's execution path costs more than the BEGIN)."""
+    sql = "BEGIN IMMEDIATE" if connection.get_execution_options().get(_IMMEDIATE) else "BEGIN"
+    cursor = connection.connection.cursor()
+    try:
+        _announce(connection, cursor, sql, (), many=False)
+        cursor.execute(sql)
+    finally:
+        cursor.close()
 
 
 def scrub(engine: Engine) -> bool:
@@ -361,17 +368,23 @@ class Reader:
 
 @contextmanager
 def writing(bind: Engine) -> Iterator[Session]:
-    """A write transaction that takes SQLite's write lock at BEGIN; commits or rolls back whole."""
-    with _turn(bind), Session(bind, expire_on_commit=False) as write:
-        write.info[_CONNECTION] = write.connection(execution_options={_IMMEDIATE: True})
-        try:
-            yield write
-            write.commit()
-        except BaseException:
-            write.rollback()
-            raise
-        finally:
-            del write.info[_CONNECTION]
+    """A write transaction that takes SQLite's write lock at BEGIN; commits or rolls back whole.
+
+    The transaction is the connection's, begun here; the ORM session joins it (for the few rows
+    written as objects, a new guest) and never commits it itself. Asking a session for its
+    connection and committing through it cost more than a submission's statements."""
+    with _turn(bind), bind.connect() as connection:
+        transaction = connection.execution_options(**{_IMMEDIATE: True}).begin()
+        with Session(connection, expire_on_commit=False, join_transaction_mode="rollback_only") as write:
+            write.info[_CONNECTION] = connection
+            try:
+                yield write
+                write.flush()
+                transaction.commit()
+            except BaseException:
+                if transaction.is_active:  # a failed flush has rolled it back already
+                    transaction.rollback()
+                raise
 
 
 class _Turns:

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pytest
 from flask import Flask
-from sqlalchemy import bindparam, create_engine, event, func, insert, literal, select, text, union_all
+from sqlalchemy import bindparam, create_engine, event, exc, func, insert, literal, select, text, union_all
 
 from player import create_app
 from player.store import database
@@ -245,3 +245,26 @@ def test_appended_rows_return_what_was_new_and_skip_conflicts(app: Flask) -> Non
     with app.app_context():
         kept = db.session().scalar(select(Submission.created_at).where(Submission.client_id == ids[0]))
     assert kept == at  # the conflicting row was left as it was
+
+
+def test_a_write_transaction_is_one_for_statements_and_objects(app: Flask) -> None:
+    """db.writing(): the session's objects and the statements on its connection commit together,
+    and a failing flush (a duplicate email) takes back the statements that ran before it; the
+    pooled connection is clean for the next transaction."""
+    user_id = _learner_with_attempts(app)
+    claims = database.Append(Submission, "client_id", "user_id", "created_at", returning=(Submission.client_id,),
+                             skip_conflicts=("client_id",))
+    at = datetime(2026, 12, 6, 1, 1, 1)
+    with app.app_context(), db.writing() as write:
+        claims.returned(write, [{"client_id": "kept-client-0001", "user_id": user_id, "created_at": at}])
+        write.add(User(email="new@example.org"))
+    with app.app_context(), pytest.raises(exc.IntegrityError), db.writing() as write:
+        claims.returned(write, [{"client_id": "lost-client-0001", "user_id": user_id, "created_at": at}])
+        write.add(User(email="new@example.org"))
+        write.flush()
+    with app.app_context(), db.writing() as write:  # the connection went back to the pool clean
+        claims.returned(write, [{"client_id": "next-client-0001", "user_id": user_id, "created_at": at}])
+    with app.app_context():
+        session = db.session()
+        assert sorted(session.scalars(select(Submission.client_id))) == ["kept-client-0001", "next-client-0001"]
+        assert session.scalar(select(func.count()).select_from(User).where(User.email == "new@example.org")) == 1
