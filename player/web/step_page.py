@@ -3,7 +3,8 @@
 What a step page reads, renders and keeps (the regions are declared in player.store.keeping):
 
 1. The page: header, text, activities, buttons, with holes for the learner's own parts. The same
-   for everyone, so it is rendered once per content version and language (STEP_PAGES).
+   for everyone, so it is rendered once per content version and language (STEP_PAGES), with a
+   quiz step's Previous and Next for each quiz form they may belong to.
 2. A quiz hole: the learner's attempts at the step's quizzes (one query), the answers of an open
    attempt (one more query, only when one is open); the quiz's title, intro, attempts and buttons
    for that state of attempts (QUIZZES, shared by every learner in the same state), with holes
@@ -32,7 +33,6 @@ from player.store.keeping import ANSWER_FIELDS, QUIZZES, STEP_PAGES
 from player.web import db
 from player.web.forms import SURVEY_SEED, field_names
 from player.web.pages import kept
-from player.web.security import csrf_field
 from player.web.templating import Frame, form_ids
 
 EVALUATION_STEP = "evaluation"  # the last step of every block: the standard evaluation survey
@@ -57,18 +57,32 @@ def new_client_id() -> str:
 def render_step(course: Course, block: Block, step_id: str, learner: int | None) -> str:
     """The step page of `learner` (None: a visitor not yet known), whole."""
     page = _page(course, block, step_id)
-    parts = LearnerParts.read(course, block, step_id, learner, page)
-    return page.fill({"quiz": parts.quiz, "survey": parts.survey, "nav": parts.nav})
+    parts = LearnerParts.read(course, block, step_id, learner, page.frame)
+    return page.frame.fill({"quiz": parts.quiz, "survey": parts.survey, "nav": lambda *_: page.navs[parts.nav_owner()].fill({})})
 
 
-def _page(course: Course, block: Block, step_id: str) -> Frame:
-    def render() -> Frame:
+@dataclass(frozen=True)
+class StepPage:
+    """A step's page with holes, and on a quiz step its Previous and Next for each quiz form
+    they may belong to ("": none, when no quiz takes answers any more)."""
+
+    frame: Frame
+    navs: dict[str, Frame]
+
+
+def _page(course: Course, block: Block, step_id: str) -> StepPage:
+    def render() -> StepPage:
         ids = steps(block)
         previous, following = neighbours(block, step_id)
         section = block.section(step_id)
-        return Frame.render("step.html", course=course, block=block, section=section, position=ids.index(step_id) + 1,
-                            total=len(ids), previous=previous, following=following,
-                            quizzes=bool(section and section.nodes(Quiz)))
+        quizzes = [q.id for q in section.nodes(Quiz)] if section else []
+        frame = Frame.render("step.html", course=course, block=block, section=section, position=ids.index(step_id) + 1,
+                             total=len(ids), previous=previous, following=following, quizzes=bool(quizzes))
+        action = url_for("learn.leave_step", course_id=course.id, block_id=block.id, step_id=step_id) if quizzes else ""
+        navs = {owner: Frame.render("_step_nav.html", previous=previous, following=following,
+                                    owner=f"answers-{owner}" if owner else "", action=action)
+                for owner in ([*quizzes, ""] if quizzes else [])}
+        return StepPage(frame, navs)
 
     return kept(STEP_PAGES, block, render, course=course.id, block=block.id, step=step_id)
 
@@ -108,13 +122,10 @@ class LearnerParts:
             "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id], self.hint),
         })
 
-    def nav(self, previous: str | None, following: str | None) -> str:
-        """Previous and Next, belonging to the first quiz form the learner may still answer: moving
-        on keeps what they ticked or typed there as a draft (learn.leave_step)."""
-        owner = next((s.quiz.id for s in self.statuses.values() if answerable(s)), "")
-        macro = current_app.jinja_env.get_template("_macros.html").module.step_nav  # type: ignore[attr-defined]
-        action = url_for("learn.leave_step", course_id=self.course.id, block_id=self.block.id, step_id=self.step_id)
-        return macro(previous, following, csrf_field(), f"answers-{owner}" if owner else "", action)
+    def nav_owner(self) -> str:
+        """The quiz whose form Previous and Next belong to: the first one the learner may still
+        answer, so moving on keeps what they ticked or typed there as a draft (learn.leave_step)."""
+        return next((s.quiz.id for s in self.statuses.values() if answerable(s)), "")
 
     def survey(self, survey_id: str) -> str:
         block = self.block
