@@ -16,8 +16,8 @@ requests per second and latency:
           double click does): p50 and p99 latency, and afterwards the database must hold exactly
           one attempt per acknowledged client id: none lost, none duplicated.
 
-The GETs run in interleaved rounds, each page's rate the median of its rounds, so a burst of
-load from elsewhere on a noisy machine touches every page alike. Before the servers start, one
+The GETs and the submissions run in interleaved rounds, each one's rate the median of its
+rounds, so a burst of load from elsewhere on a noisy machine touches every measure alike. Before the servers start, one
 submission is counted in process: its SQL statements and commits (a SQLAlchemy event listener),
 so a regression shows as a number. Prints the figures and the ratios to hello (goals: a step
 page at least 0.5; a submission at least 0.25 on SQLite and 0.3 on PostgreSQL; the burst's p99
@@ -243,25 +243,30 @@ class Result:
     database: str
     workers: int
     pages: list[Rounds]
-    submit: Figures
+    submit: Rounds
     burst: Figures
     sent: list[str]
     lost: int = 0
     duplicated: int = 0
 
 
-def measure_pages(hello: int, port: int, guests: list[Visitor], learners: list[Visitor], args: argparse.Namespace) -> list[Rounds]:
+def measure(hello: int, port: int, guests: list[Visitor], learners: list[Visitor], submissions: list[Callable[[], bool]],
+            args: argparse.Namespace) -> list[Rounds]:
+    """Every page, then a share of the submissions, round after round: each figure the median of
+    its rounds, so a burst of load from elsewhere touches every measure alike."""
     pages = {
         "bare Flask hello": (hello, "/", guests), "player /healthz (floor)": (port, "/healthz", guests),
         "text step (guest)": (port, TEXT_STEP_URL, guests), "quiz step (guest)": (port, STEP_URL, guests),
         "quiz step (signed in)": (port, STEP_URL, learners),
     }
     each = max(1, args.requests // args.rounds)
-    rounds: dict[str, list[Figures]] = {name: [] for name in pages}
-    for _ in range(args.rounds):
+    share = -(-len(submissions) // args.rounds)
+    rounds: dict[str, list[Figures]] = {name: [] for name in [*pages, "quiz submission"]}
+    for number in range(args.rounds):
         for name, (target, url, visitors) in pages.items():
             jobs = [step_job(target, visitors[i % len(visitors)], url) for i in range(each)]
             rounds[name].append(hammer(name, jobs, args.concurrency))
+        rounds["quiz submission"].append(hammer("quiz submission", submissions[number * share:(number + 1) * share], args.concurrency))
     return [Rounds.of(measured) for measured in rounds.values()]
 
 
@@ -273,14 +278,14 @@ def run(kind: str, database_url: str, workers: int, folder: Path, args: argparse
     player_app = "player:create_app({'SESSION_COOKIE_SECURE': False})"  # plain http on loopback
     with gunicorn("hello_app:app", folder, {}, workers) as hello, gunicorn(player_app, ROOT, env, workers) as port:
         per_guest = QUIZ.attempts or 1
-        guests = make(max(args.concurrency, -(-args.submissions // per_guest)), lambda: new_guest(port), args.concurrency)
+        guests = make(args.concurrency, lambda: new_guest(port), args.concurrency)  # they read pages, never submit
+        submitters = make(-(-args.submissions // per_guest), lambda: new_guest(port), args.concurrency)
         learners = make(args.concurrency, lambda: new_learner(port, 0), args.concurrency)
         hammer("warm-up", [step_job(port, v, u) for v in guests[:16] + learners for u in (STEP_URL, TEXT_STEP_URL)]
                + [step_job(hello, guests[0], "/")] * 100, args.concurrency)
-        pages = measure_pages(hello, port, guests, learners, args)
         sent: list[str] = []
-        jobs = [submit_job(port, g, (r + i) % 2 == 0, sent) for r in range(per_guest) for i, g in enumerate(guests)]
-        submitted = hammer("quiz submission", jobs[: args.submissions], args.concurrency)
+        jobs = [submit_job(port, g, (r + i) % 2 == 0, sent) for r in range(per_guest) for i, g in enumerate(submitters)]
+        *pages, submitted = measure(hello, port, guests, learners, jobs[: args.submissions], args)
         classroom = make(BURST, lambda: new_guest(port), args.concurrency)
         pressed = burst(port, classroom, sent)
     result = Result(kind, workers, pages, submitted, pressed, sent)
@@ -327,9 +332,9 @@ def report(result: Result, counted: tuple[int, int]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--requests", type=int, default=3000, help="GETs per page measured, over all rounds [3000]")
-    parser.add_argument("--submissions", type=int, default=300, help="quiz submissions [300]")
+    parser.add_argument("--submissions", type=int, default=600, help="quiz submissions, over all rounds [600]")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients [8]")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the GETs are split into [3]")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds the GETs and submissions are split into [3]")
     parser.add_argument("--workers", default="2,4", help="gunicorn worker counts to run [2,4]")
     parser.add_argument("--postgres", default=os.environ.get("COURSEPACK_TEST_POSTGRES_URL", ""),
                         help="PostgreSQL URL [env COURSEPACK_TEST_POSTGRES_URL]; without one, PostgreSQL is skipped")
