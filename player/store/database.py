@@ -242,7 +242,7 @@ class Append(Write):
             values = []
             for name, process in conversions:
                 value = row[name]
-                if process is not None and value is not None:
+                if process is not None:  # None too: a JSON column may write it as JSON null
                     key = (name, id(value))  # the rows hold every value, so no id is reused meanwhile
                     if key not in done:
                         done[key] = process(value)
