@@ -17,6 +17,7 @@ import time
 from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
+from itertools import chain
 from typing import Any
 
 try:
@@ -234,28 +235,23 @@ class Append(Write):
 
     def _converted(self, single: _Compiled, rows: list[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
         """Each row's values in column order, converted for the database (a JSON column to text,
-        a timestamp to SQLite's text); a value the rows share (their timestamp) converted once."""
-        conversions = [(name, single.binds.get(name)) for name in self.names]
-        done: dict[tuple[str, int], Any] = {}
-        converted = []
-        for row in rows:
-            values = []
-            for name, process in conversions:
-                value = row[name]
-                if process is not None:  # None too: a JSON column may write it as JSON null
-                    key = (name, id(value))  # the rows hold every value, so no id is reused meanwhile
-                    if key not in done:
-                        done[key] = process(value)
-                    value = done[key]
-                values.append(value)
-            converted.append(tuple(values))
-        return converted
+        a timestamp to SQLite's text, None too: JSON may write it as null), column by column; a
+        value the rows share (their timestamp) is converted once."""
+        columns = []
+        for name in self.names:
+            values = [row[name] for row in rows]
+            process = single.binds.get(name)
+            if process is not None:
+                done: dict[int, Any] = {}  # by identity: the rows hold every value, so no id is reused meanwhile
+                values = [done[id(v)] if id(v) in done else done.setdefault(id(v), process(v)) for v in values]
+            columns.append(values)
+        return list(zip(*columns))
 
     def _laid_out(self, compiled: _Compiled, rows: list[tuple[Any, ...]]) -> tuple[Any, ...] | dict[str, Any]:
         """Converted rows as the statement of their count takes them: SQLite's positional
         parameters row after row, or PostgreSQL's named ones."""
         if compiled.names is not None:
-            return tuple(value for row in rows for value in row)
+            return tuple(chain.from_iterable(rows))
         return {f"{name}__{i}": value for i, row in enumerate(rows) for name, value in zip(self.names, row)}
 
     def _compiled_for(self, dialect: Dialect, count: int) -> _Compiled:

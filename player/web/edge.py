@@ -45,13 +45,21 @@ def refuse_control_characters() -> None:
 
 
 def _has_control_text(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(_IN_TEXT.search(value))
-    if isinstance(value, dict):
-        return any(_has_control_text(k) or _has_control_text(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_control_text(v) for v in value)
-    return False
+    """Whether any key or text in a JSON document holds a control character other than a tab or
+    a line break: its texts joined by a line break (allowed) and searched once; a device's batch
+    holds hundreds."""
+    texts: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            pending += item.keys()
+            pending += item.values()
+        elif isinstance(item, list):
+            pending += item
+    return bool(_IN_TEXT.search("\n".join(texts)))
 
 
 def init_app(app: Flask) -> None:

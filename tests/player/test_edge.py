@@ -50,10 +50,17 @@ def test_line_breaks_and_tabs_in_text_are_kept(app: Flask, client: FlaskClient) 
     assert post(client, "/trainer/cohorts/new", {**NEW_COHORT, "name": "Bitola\tautumn"}).status_code == 302
 
 
-def test_a_nul_in_json_is_refused(client: FlaskClient) -> None:
+@pytest.mark.parametrize(("key", "text", "status"), [
+    ("q-1", "a\x00", 400), ("q-1", "bell\x07", 400), ("q-1", "del\x7f", 400), ("q-\x1b", "a key", 400),
+    ("q-1", "a line\nbreak and a\ttab", 200),
+])
+def test_a_control_character_anywhere_in_json_is_refused(client: FlaskClient, key: str, text: str, status: int) -> None:
+    """Deep in a batch (an item's fields, a key or a value in a list); tabs and line breaks are text."""
     sign_up(client)
-    response = client.post("/sync", json={"submissions": [{"client_id": "a\x00"}]}, headers={"X-CSRFToken": csrf_token(client)})
-    assert response.status_code == 400
+    item = {"client_id": "a" * 32, "url": "/nowhere", "fields": {"seed": "1", key: ["x", text]}}
+    response = client.post("/sync", json={"items": [{"client_id": "b" * 32, "url": "/nowhere", "fields": {}}, item]},
+                           headers={"X-CSRFToken": csrf_token(client)})
+    assert response.status_code == status
 
 
 @pytest.mark.parametrize("number", ["2147483648", "99999999999999999999", "9" * 400])
