@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from player.domain import events
 from player.domain.progress import AttemptRow, BlockStatus, QuizStatus, quiz_status, unanswered
 from player.store.database import Append, Read, Write
 from player.store.models import (
-    Answer, Attempt, BlockProgress, SectionView, Submission, SurveyAnswer, User, utcnow,
+    Answer, Attempt, BlockProgress, HeldSubmission, SectionView, Submission, SurveyAnswer, User, utcnow,
 )
 
 # A submission's client id is a key across all learners, so it must be long enough not to collide
@@ -66,22 +66,15 @@ def _progress(dialect: str) -> Any:
     ).returning(BlockProgress.started_at, BlockProgress.completed_at, BlockProgress.passed_at)
 
 
-_STATEMENTS: dict[tuple[str, str], Write] = {}
+_PROGRESS: dict[str, Write] = {}
 
 
-def _statement(name: str, dialect: str) -> Write:
-    """An upsert, built for its dialect (each spells ON CONFLICT with its own construct); the
-    plain appends with ON CONFLICT DO NOTHING are `Append`s, which build theirs."""
-    found = _STATEMENTS.get((name, dialect))
-    if found is None:
-        built = {"progress": _progress}[name](dialect)
-        found = _STATEMENTS[(name, dialect)] = Write(built)
-    return found
-
-
-def _appending(model: type, *names: str) -> Any:
-    """INSERT of one row of `model`, a parameter per column named."""
-    return insert(model).values(**{name: bindparam(name) for name in names})
+def _progress_statement(dialect: str) -> Write:
+    """The progress upsert, built for its dialect (each spells ON CONFLICT with its own
+    construct; the plain appends are `Append`s, which build theirs)."""
+    if dialect not in _PROGRESS:
+        _PROGRESS[dialect] = Write(_progress(dialect))
+    return _PROGRESS[dialect]
 
 
 _LOCK = Read(select(User.id).where(User.id == bindparam("user_id")).with_for_update())
@@ -94,14 +87,13 @@ _ANSWERS_OF = Read(select(Answer.question_id, Answer.response, Answer.points, An
     Answer.attempt_id == bindparam("attempt_id")).order_by(Answer.id))
 _SUBMIT = Write(update(Attempt).where(Attempt.id == bindparam("attempt_id")).values(
     submitted_at=bindparam("now"), percent=bindparam("percent"), passed=bindparam("passed")))
-_NEW_ATTEMPT = Write(_appending(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed",
-                                "started_at", "submitted_at", "percent", "passed").returning(Attempt.id))
 NEW_CLAIMS = Append(Submission, "client_id", "user_id", "created_at", returning=(Submission.client_id,), skip_conflicts=("client_id",))
 NEW_ATTEMPTS = Append(Attempt, "user_id", "course_id", "block_id", "quiz_id", "block_version", "number", "seed", "started_at",
                       "submitted_at", "percent", "passed",
                       returning=(Attempt.id, Attempt.course_id, Attempt.block_id, Attempt.quiz_id, Attempt.number))
 NEW_VIEWS = Append(SectionView, "user_id", "course_id", "block_id", "section_id", "viewed_at",
                    skip_conflicts=("user_id", "course_id", "block_id", "section_id"))
+NEW_HELD = Append(HeldSubmission, "client_id", "user_id", "course_id", "block_id", "reason", "payload", "created_at")
 NEW_ANSWER = Append(Answer, "attempt_id", "question_id", "response", "points", "max_points", "created_at")
 NEW_SURVEY_ANSWER = Append(SurveyAnswer, "user_id", "course_id", "block_id", "survey_id", "question_id", "response", "shared",
                            "created_at")
@@ -163,7 +155,7 @@ def stamp_progress(write: Session, where: Where, attempts: list[AttemptRow], las
     viewed = frozenset(row.section_id for row in _VIEWED.rows(write, where.params))
     status = BlockStatus(where.block, viewed, {q.id: quiz_status(q, attempts) for q in where.block.quizzes})
     now = utcnow()
-    (stamps,) = _statement("progress", _dialect(write)).rows(write, {
+    (stamps,) = _progress_statement(_dialect(write)).rows(write, {
         **where.params, "version": where.block.version, "last_section": last_section, "now": now,
         "completed_at": now if status.completed else None, "passed_at": now if status.passed else None,
     })
@@ -247,8 +239,8 @@ class Writes:
 
     def new_attempt(self, values: dict[str, Any]) -> int:
         """Append an attempt row; its id."""
-        ((attempt_id,),) = _NEW_ATTEMPT.rows(self.write, values)
-        return attempt_id
+        (row,) = NEW_ATTEMPTS.returned(self.write, [values])
+        return row.id
 
     def finish(self, attempt: AttemptRow) -> None:
         """An open attempt is submitted: its end, percent and success."""

@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks.model import Quiz, Survey
 from blocks.scoring import Score
 from player.domain.progress import AttemptRow, QuizStatus
 from player.domain.recording import (
-    NEW_ANSWER, NEW_ATTEMPTS, NEW_SURVEY_ANSWER, Latest, Outcome, QuizAnswers, Recorded, Where, Writes, claim_all, lock_learner, record_quiz, record_views,
+    NEW_ANSWER, NEW_ATTEMPTS, NEW_HELD, NEW_SURVEY_ANSWER, Latest, Outcome, QuizAnswers, Recorded, Where, Writes, claim_all, lock_learner, record_quiz, record_views,
     stamp_progress, survey_rows,
 )
 from player.store.models import Answer, HeldSubmission, SectionView, SurveyAnswer, utcnow
@@ -202,8 +202,8 @@ class Gathered(Writes):
         for rows, statement in ((self.rows[Answer], NEW_ANSWER), (self.rows[SurveyAnswer], NEW_SURVEY_ANSWER)):
             if rows:
                 statement.run(self.write, rows)  # the driver's executemany: a batch's answers are most of its rows
-        if self.rows[HeldSubmission]:
-            self.write.connection().execute(insert(HeldSubmission), self.rows[HeldSubmission])  # rare: kept whole, not counted
+        if self.rows[HeldSubmission]:  # rare: kept whole, not counted
+            NEW_HELD.run(self.write, self.rows[HeldSubmission])
         record_views(self.write, self.rows[SectionView])
         for where, quiz, attempt, scores in self.reports:
             super().submitted(self.write, where, quiz, attempt._replace(id=real(attempt.id)), scores)
