@@ -174,7 +174,9 @@ class Append(Write):
     multi-row INSERTs of up to `rows_per` rows each, so the server parses and runs one statement
     where the driver's executemany of the one-row INSERT would run it once per row (on
     PostgreSQL, a bind and an execute each). `run`: whole groups in one executemany, the rest in
-    one more statement. `returned`: each group its own statement, and the rows of its RETURNING.
+    one more statement (a single group goes as a plain execute: psycopg runs an executemany in
+    pipeline mode, whose synchronisation costs more than the one statement). `returned`: each
+    group its own statement, and the rows of its RETURNING.
     `skip_conflicts`: ON CONFLICT (those columns) DO NOTHING. The SQL is compiled once per row
     count, at most `rows_per` forms of it per database."""
 
@@ -205,8 +207,12 @@ class Append(Write):
             if whole:
                 compiled = self._compiled_for(connection.dialect, self.rows_per)
                 groups = [self._laid_out(compiled, rows[start:start + self.rows_per]) for start in range(0, whole, self.rows_per)]
-                _announce(connection, cursor, compiled.sql, groups, many=True)
-                cursor.executemany(compiled.sql, groups)
+                if len(groups) == 1:
+                    _announce(connection, cursor, compiled.sql, groups[0], many=False)
+                    cursor.execute(compiled.sql, groups[0])
+                else:
+                    _announce(connection, cursor, compiled.sql, groups, many=True)
+                    cursor.executemany(compiled.sql, groups)
             if whole < len(rows):
                 compiled = self._compiled_for(connection.dialect, len(rows) - whole)
                 group = self._laid_out(compiled, rows[whole:])
