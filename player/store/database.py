@@ -234,7 +234,7 @@ class Append(Write):
                 _announce(connection, cursor, compiled.sql, group, many=False)
                 cursor.execute(compiled.sql, group)
                 got = cursor.fetchall()
-                found += compiled.converted(self.row, got, compiled.conversions(cursor.description))
+                found += compiled.converted(self.row, got, compiled.conversions(cursor))
             finally:
                 cursor.close()
         return found
@@ -294,7 +294,7 @@ def _fetch(read: Read, dialect: Dialect, cursor: Any, params: Mapping[str, Any],
             _announce(connection, cursor, compiled.sql, params, many=False)
         cursor.execute(compiled.sql, compiled.parameters(params))
         found = cursor.fetchall()
-        conversions = compiled.conversions(cursor.description)
+        conversions = compiled.conversions(cursor)
     finally:
         cursor.close()
     return compiled.converted(read.row, found, conversions)
@@ -329,11 +329,12 @@ class _Compiled:
             return {k: self.binds[k](v) if k in self.binds else v for k, v in values.items()}
         return dict(values)
 
-    def conversions(self, description: Any) -> tuple[Callable[[Any], Any] | None, ...]:
-        """Each column's result conversion, given the driver's cursor description."""
+    def conversions(self, cursor: Any) -> tuple[Callable[[Any], Any] | None, ...]:
+        """Each column's result conversion, from the types in the cursor's description the first
+        time (psycopg builds that description afresh each time it is asked)."""
         if self.results is None:
             self.results = tuple(kind.result_processor(self._dialect, column[1])
-                                 for kind, column in zip(self._types, description or (), strict=True))
+                                 for kind, column in zip(self._types, cursor.description or (), strict=True))
         return self.results
 
     @staticmethod
