@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/costs.py
+	$(BIN)/python bench/roundtrip.py
 	$(BIN)/python bench/reports.py
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/offline.py
