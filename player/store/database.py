@@ -160,8 +160,7 @@ class Write(Read):
         cursor = connection.connection.cursor()
         try:
             if isinstance(params, list):
-                _announce(connection, cursor, compiled.sql, params, many=True)
-                cursor.executemany(compiled.sql, [compiled.parameters(one) for one in params])
+                _run_each(connection, cursor, compiled.sql, [compiled.parameters(one) for one in params])
             else:
                 _announce(connection, cursor, compiled.sql, params, many=False)
                 cursor.execute(compiled.sql, compiled.parameters(params))
@@ -174,9 +173,7 @@ class Append(Write):
     multi-row INSERTs of up to `rows_per` rows each, so the server parses and runs one statement
     where the driver's executemany of the one-row INSERT would run it once per row (on
     PostgreSQL, a bind and an execute each). `run`: whole groups in one executemany, the rest in
-    one more statement (a single group goes as a plain execute: psycopg runs an executemany in
-    pipeline mode, whose synchronisation costs more than the one statement). `returned`: each
-    group its own statement, and the rows of its RETURNING.
+    one more statement. `returned`: each group its own statement, and the rows of its RETURNING.
     `skip_conflicts`: ON CONFLICT (those columns) DO NOTHING. The SQL is compiled once per row
     count, at most `rows_per` forms of it per database."""
 
@@ -207,12 +204,7 @@ class Append(Write):
             if whole:
                 compiled = self._compiled_for(connection.dialect, self.rows_per)
                 groups = [self._laid_out(compiled, rows[start:start + self.rows_per]) for start in range(0, whole, self.rows_per)]
-                if len(groups) == 1:
-                    _announce(connection, cursor, compiled.sql, groups[0], many=False)
-                    cursor.execute(compiled.sql, groups[0])
-                else:
-                    _announce(connection, cursor, compiled.sql, groups, many=True)
-                    cursor.executemany(compiled.sql, groups)
+                _run_each(connection, cursor, compiled.sql, groups)
             if whole < len(rows):
                 compiled = self._compiled_for(connection.dialect, len(rows) - whole)
                 group = self._laid_out(compiled, rows[whole:])
@@ -283,6 +275,18 @@ def _announce(connection: Connection, cursor: Any, sql: str, params: Any, *, man
     (without an execution context): what counts statements still sees these."""
     for listener in connection.dispatch.before_cursor_execute:
         listener(connection, cursor, sql, params, None, many)
+
+
+def _run_each(connection: Connection, cursor: Any, sql: str, params: list[Any]) -> None:
+    """Run `sql` once for each set of parameters: one set as a plain execute (psycopg runs an
+    executemany in pipeline mode, whose synchronisation costs more than one statement), more
+    as the driver's executemany."""
+    if len(params) == 1:
+        _announce(connection, cursor, sql, params[0], many=False)
+        cursor.execute(sql, params[0])
+    else:
+        _announce(connection, cursor, sql, params, many=True)
+        cursor.executemany(sql, params)
 
 
 def _fetch(read: Read, dialect: Dialect, cursor: Any, params: Mapping[str, Any], connection: Connection | None = None) -> list[Any]:
