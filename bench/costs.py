@@ -27,13 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.loadkit import gunicorn, hammer  # noqa: E402
+from bench.loadkit import cpu_seconds, gunicorn, hammer  # noqa: E402
 from bench.player import (  # noqa: E402
     HELLO_APP, SECRET, STEP_URL, TEXT_STEP_URL, make, migrate, new_guest, postgres_database, sqlite_database, step_job,
     submit_job,
 )
 
-TICKS = os.sysconf("SC_CLK_TCK")
 CLIENTS = 8
 
 
@@ -48,18 +47,6 @@ def _postgres() -> list[int]:
     return [int(pid) for pid in subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False).stdout.split()]
 
 
-def _cpu(pids: list[int]) -> dict[int, float]:
-    """Seconds of CPU (user and system) each process has spent; a process gone is left out."""
-    spent = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        spent[pid] = (int(fields[11]) + int(fields[12])) / TICKS
-    return spent
-
-
 def _since(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU spent between two readings; a process that started in between (a new PostgreSQL
     backend) counts whole, one that ended counts nothing."""
@@ -72,10 +59,10 @@ def _own() -> float:
 
 
 def measure(name: str, jobs: list[Callable[[], bool]], workers: list[int], database: Callable[[], list[int]]) -> bool:
-    own, served, stored = _own(), _cpu(workers), _cpu(database())
+    own, served, stored = _own(), cpu_seconds(workers), cpu_seconds(database())
     figures = hammer(name, jobs, CLIENTS)
-    spent = [(_own() - own) / len(jobs) * 1000, _since(served, _cpu(workers)) / len(jobs) * 1000,
-             _since(stored, _cpu(database())) / len(jobs) * 1000]
+    spent = [(_own() - own) / len(jobs) * 1000, _since(served, cpu_seconds(workers)) / len(jobs) * 1000,
+             _since(stored, cpu_seconds(database())) / len(jobs) * 1000]
     print(f"{name:<24}{figures.rps:>8.0f}/s {spent[0]:>10.3f} {spent[1]:>10.3f} {spent[2]:>10.3f} {sum(spent):>10.3f}")
     return figures.ok == len(jobs)
 

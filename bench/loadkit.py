@@ -1,5 +1,6 @@
 """What the benchmarks that load a server share: HTTP on a bare socket, gunicorn on a free
-loopback port, and a pool of client threads that measures rate and latency.
+loopback port, a pool of client threads that measures rate and latency, and the CPU a process
+has spent (Linux: /proc).
 
 The client is a socket and a few lines of parsing, cheap enough not to hide the servers' speed;
 every loop is bounded and every server is stopped on the way out.
@@ -23,6 +24,20 @@ from urllib.parse import urlencode
 
 COOKIE = "coursepack_session"
 _TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
+
+
+# -- CPU by process (Linux: /proc) ------------------------------------------------------------
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """Seconds of CPU (user and system) each process has spent; a process gone is left out."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return spent
 
 
 # -- HTTP on a bare socket: cheap enough that the client does not hide the servers' speed ---------

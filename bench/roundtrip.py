@@ -28,13 +28,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.loadkit import cpu_seconds  # noqa: E402
+
 ROUNDS = 5
-
-
-def _server_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
 
 
 def measure(name: str, backend: int, once: Callable[[], None], count: int, statements: int = 1) -> None:
@@ -42,11 +41,11 @@ def measure(name: str, backend: int, once: Callable[[], None], count: int, state
     once()
     rounds = []
     for _ in range(ROUNDS):
-        server, client, wall = _server_cpu(backend), time.process_time(), time.perf_counter()
+        server, client, wall = cpu_seconds([backend])[backend], time.process_time(), time.perf_counter()
         for _ in range(count):
             once()
         per = 1e6 / (count * statements)
-        rounds.append(((time.process_time() - client) * per, (_server_cpu(backend) - server) * per, (time.perf_counter() - wall) * per))
+        rounds.append(((time.process_time() - client) * per, (cpu_seconds([backend])[backend] - server) * per, (time.perf_counter() - wall) * per))
     client, server, wall = (statistics.median(r[i] for r in rounds) for i in range(3))
     print(f"{name:<44}{client:>9.1f}{server:>9.1f}{client + server:>9.1f}{wall:>9.1f}")
 
