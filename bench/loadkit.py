@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 COOKIE = "coursepack_session"
+PLAYER_SETTINGS = "python:player.serving"  # gunicorn's settings for the player (README, "Running it for real")
 _TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
 
@@ -95,10 +96,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, folder: Path, env: dict[str, str], workers: int = 2) -> Iterator[int]:
-    """gunicorn with `workers` sync workers on a free loopback port; stopped on the way out."""
+def gunicorn(app: str, folder: Path, env: dict[str, str], workers: int = 2, settings: str = "") -> Iterator[int]:
+    """gunicorn with `workers` sync workers on a free loopback port; stopped on the way out.
+    `settings`: a config module (the player runs with `PLAYER_SETTINGS`, as the README says)."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+    command = [sys.executable, "-m", "gunicorn", *(["-c", settings] if settings else []), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                "--chdir", str(folder), "--log-level", "warning", app]
     server = subprocess.Popen(command, env={**os.environ, **env})
     try:
