@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.loadkit import PLAYER_SETTINGS, cpu_seconds, gunicorn, hammer  # noqa: E402
+from bench.loadkit import cpu_seconds, gunicorn, hammer, serve_player  # noqa: E402
 from bench.player import (  # noqa: E402
     HELLO_APP, SECRET, STEP_URL, TEXT_STEP_URL, make, migrate, new_guest, postgres_database, sqlite_database, step_job,
     submit_job,
@@ -71,8 +71,7 @@ def run(kind: str, url: str, folder: Path) -> bool:
     migrate(url)
     env = {"COURSEPACK_ENV": "production", "SECRET_KEY": SECRET, "COURSEPACK_DATABASE_URL": url,
            "COURSEPACK_COURSES": str(ROOT / "courses")}
-    player_app = "player:create_app({'SESSION_COOKIE_SECURE': False})"
-    with gunicorn("hello_app:app", folder, {}, 2) as hello, gunicorn(player_app, ROOT, env, 2, PLAYER_SETTINGS) as port:
+    with gunicorn("hello_app:app", folder, {}, 2) as hello, serve_player(env, 2) as port:
         hello_workers, player_workers = _children(f"127.0.0.1:{hello}"), _children(f"127.0.0.1:{port}")
         database = _postgres if kind == "postgresql" else list
         reader, *submitters = make(1 + 200, lambda: new_guest(port), CLIENTS)

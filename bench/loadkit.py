@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
+ROOT = Path(__file__).resolve().parents[1]
 COOKIE = "coursepack_session"
-PLAYER_SETTINGS = "python:player.serving"  # gunicorn's settings for the player (README, "Running it for real")
+PLAYER_APP = "player:create_app({'SESSION_COOKIE_SECURE': False})"  # plain http on loopback
 _TOKEN = re.compile(rb'name="csrf_token" value="([^"]+)"')
 
 
@@ -98,7 +99,7 @@ def free_port() -> int:
 @contextmanager
 def gunicorn(app: str, folder: Path, env: dict[str, str], workers: int = 2, settings: str = "") -> Iterator[int]:
     """gunicorn with `workers` sync workers on a free loopback port; stopped on the way out.
-    `settings`: a config module (the player runs with `PLAYER_SETTINGS`, as the README says)."""
+    `settings`: gunicorn's -c, a config file or python:module."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", *(["-c", settings] if settings else []), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                "--chdir", str(folder), "--log-level", "warning", app]
@@ -109,6 +110,13 @@ def gunicorn(app: str, folder: Path, env: dict[str, str], workers: int = 2, sett
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+@contextmanager
+def serve_player(env: dict[str, str], workers: int = 2) -> Iterator[int]:
+    """The player under gunicorn as the README runs it, with its settings (`player.serving`)."""
+    with gunicorn(PLAYER_APP, ROOT, env, workers, "python:player.serving") as port:
+        yield port
 
 
 def wait_until_up(port: int, server: subprocess.Popen) -> None:

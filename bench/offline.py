@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from bench.loadkit import PLAYER_SETTINGS, gunicorn  # noqa: E402
+from bench.loadkit import serve_player  # noqa: E402
 from bench.player import SECRET, migrate  # noqa: E402
 from blocks.load import Loader  # noqa: E402
 
@@ -61,7 +61,7 @@ def main() -> int:
         migrate(url)
         env = {"COURSEPACK_ENV": "production", "SECRET_KEY": SECRET, "COURSEPACK_DATABASE_URL": url,
                "COURSEPACK_COURSES": str(ROOT / "courses")}
-        with gunicorn("player:create_app({'SESSION_COOKIE_SECURE': False})", ROOT, env, 2, PLAYER_SETTINGS) as port, sync_playwright() as playwright:
+        with serve_player(env, 2) as port, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
             context = browser.new_context(base_url=f"http://127.0.0.1:{port}", service_workers="allow")
             page = context.new_page()

@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
-from bench.loadkit import PLAYER_SETTINGS, Figures, Reply, Rounds, csrf, fetch, gunicorn, hammer, session_cookie  # noqa: E402
+from bench.loadkit import Figures, Reply, Rounds, csrf, fetch, gunicorn, hammer, serve_player, session_cookie  # noqa: E402
 from blocks.load import Loader  # noqa: E402
 from blocks.qtypes.base import FieldNames  # noqa: E402
 from player import create_app  # noqa: E402
@@ -275,8 +275,7 @@ def run(kind: str, database_url: str, workers: int, folder: Path, args: argparse
     env = {"COURSEPACK_ENV": "production", "SECRET_KEY": SECRET, "COURSEPACK_DATABASE_URL": database_url,
            "COURSEPACK_COURSES": str(ROOT / "courses"),
            "COURSEPACK_SIGNUP_LIMIT": "10000 per minute"}  # every bench learner signs up from this one address
-    player_app = "player:create_app({'SESSION_COOKIE_SECURE': False})"  # plain http on loopback
-    with gunicorn("hello_app:app", folder, {}, workers) as hello, gunicorn(player_app, ROOT, env, workers, PLAYER_SETTINGS) as port:
+    with gunicorn("hello_app:app", folder, {}, workers) as hello, serve_player(env, workers) as port:
         per_guest = QUIZ.attempts or 1
         guests = make(args.concurrency, lambda: new_guest(port), args.concurrency)  # they read pages, never submit
         submitters = make(-(-args.submissions // per_guest), lambda: new_guest(port), args.concurrency)

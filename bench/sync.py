@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.loadkit import PLAYER_SETTINGS, csrf, fetch, gunicorn, hammer, session_cookie  # noqa: E402
+from bench.loadkit import csrf, fetch, hammer, serve_player, session_cookie  # noqa: E402
 from bench.player import SECRET, local_app, migrate, postgres_database, sqlite_database  # noqa: E402
 from blocks.load import Loader  # noqa: E402
 from blocks.model import QuizKind  # noqa: E402
@@ -121,7 +121,7 @@ def run(kind: str, url: str, folder: Path, args: argparse.Namespace) -> bool:
     ratios: list[float] = []
     print(f"\n== {kind}, gunicorn with {args.workers} sync workers; {args.devices} devices x {args.queued} queued attempts, "
           f"{args.rounds} rounds")
-    with gunicorn("player:create_app({'SESSION_COOKIE_SECURE': False})", ROOT, env, args.workers, PLAYER_SETTINGS) as port:
+    with serve_player(env, args.workers) as port:
         for _ in range(args.rounds):
             singles = [device(port) for _ in range(args.devices)]
             batched = [device(port) for _ in range(args.devices)]
