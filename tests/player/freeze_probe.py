@@ -4,5 +4,6 @@ import gc
 
 
 def app(_environ, start_response):  # noqa: ANN001, ANN201 - WSGI
-    start_response("200 OK", [("Content-Type", "text/plain")])
-    return [str(gc.get_freeze_count()).encode()]
+    body = str(gc.get_freeze_count()).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
