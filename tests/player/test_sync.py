@@ -167,6 +167,17 @@ def test_the_reply_carries_the_sessions_form_token(client: FlaskClient) -> None:
     assert reply.json["form_token"] == csrf_token(client, STEP_URL)
 
 
+def test_a_page_without_a_form_asks_for_the_token_to_send_with(client: FlaskClient) -> None:
+    """A block's start page or the catalogue has no form to read the token from: GET /sync gives
+    the session's, never stored by a cache, and the batch sent with it counts."""
+    item = queued_quiz(client)
+    reply = client.get("/sync")
+    assert reply.status_code == 200 and "no-store" in reply.headers["Cache-Control"]
+    assert statuses(send(client, [item], token=reply.json["form_token"])) == ["recorded"]
+    stranger = client.application.test_client()  # another session's token is no use here
+    assert send(client, [queued_quiz(client)], token=stranger.get("/sync").json["form_token"]).status_code == 400
+
+
 # -- the rows of each kind written together per batch (issue 17's measure) --------------------
 def _quiz_item(fields: dict[str, Any], action: str) -> dict[str, Any]:
     return {"client_id": new_id(), "url": QUIZ_URL, "version": BLOCK.version, "fields": {**fields, "action": action}}

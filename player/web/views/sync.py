@@ -53,6 +53,14 @@ def sync() -> Response:
     return jsonify(results=results, form_token=csrf_token())
 
 
+@bp.get("/sync")
+@allow("guest")
+def form_token() -> Response:
+    """The session's form token, for a page that has pending answers to send and no form of its
+    own to read one from (a block's start page, the catalogue)."""
+    return jsonify(form_token=csrf_token())
+
+
 @bp.get("/sync/import")
 @allow("guest")
 def import_form() -> str:

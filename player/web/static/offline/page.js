@@ -41,32 +41,41 @@
   }
 
   // -- the outbox, sent when the connection is back -----------------------------------------------
+  /* The session's form token: from the page's forms, or, on a page without one (a block's
+   * start page, the catalogue), asked of the server; "" when it cannot be had now. */
   function token() {
     var field = document.querySelector('input[name="csrf_token"]');
-    return field ? field.value : "";
+    if (field && field.value) { return Promise.resolve(field.value); }
+    return fetch("/sync", { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (reply) {
+      return reply.ok ? reply.json().then(function (answer) { return answer.form_token || ""; }) : "";
+    });
   }
 
   function send() {
-    if (sending || !navigator.onLine || !token()) { return Promise.resolve(); }
+    if (sending || !navigator.onLine) { return Promise.resolve(); }
     sending = true;
     return outbox.pending().then(function (items) {
       if (!items.length) { return null; }
-      var batch = items.slice(0, BATCH).map(function (i) { return { client_id: i.client_id, url: i.url, fields: i.fields, version: i.version }; });
-      return fetch("/sync", {
-        method: "POST", credentials: "same-origin", body: JSON.stringify({ items: batch }),
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token() }
-      }).then(function (reply) {
-        if (!reply.ok) { return null; } // signed out or expired: keep everything, try again later
-        return reply.json().then(function (answer) {
-          if (answer.form_token) { // the session may be new (a first sync makes a guest): keep the page's forms valid
-            Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (f) { f.value = answer.form_token; });
-          }
-          return settle(items, answer.results);
-        });
-      });
+      return token().then(function (formToken) { return formToken ? post(items, formToken) : null; });
     }).catch(function () { return null; }).then(function (result) {
       sending = false;
       return showOutbox(result);
+    });
+  }
+
+  function post(items, formToken) {
+    var batch = items.slice(0, BATCH).map(function (i) { return { client_id: i.client_id, url: i.url, fields: i.fields, version: i.version }; });
+    return fetch("/sync", {
+      method: "POST", credentials: "same-origin", body: JSON.stringify({ items: batch }),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": formToken }
+    }).then(function (reply) {
+      if (!reply.ok) { return null; } // signed out or expired: keep everything, try again later
+      return reply.json().then(function (answer) {
+        if (answer.form_token) { // the session may be new (a first sync makes a guest): keep the page's forms valid
+          Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (f) { f.value = answer.form_token; });
+        }
+        return settle(items, answer.results);
+      });
     });
   }
 
