@@ -68,9 +68,9 @@ def test_a_downloaded_block_is_taken_offline_and_synced_once(tablet: tuple[Brows
     assert "%" not in page.locator("main").inner_text()  # never a score it cannot know
     assert len(submitted(live_server)) == before
 
-    context.set_offline(False)
-    page.goto(START)  # any page sends the outbox when the connection is back, one without a form too
-    assert page.locator('input[name="csrf_token"]').count() == 0  # so the token is asked of the server
+    page.goto(START)  # still offline: the stored start page, which has no form to read a token from
+    assert page.locator('input[name="csrf_token"]').count() == 0
+    context.set_offline(False)  # any page sends the outbox when the connection is back; this one asks for the token
     page.get_by_text("Sent from this device: 1.").wait_for()
     attempts = submitted(live_server)
     assert len(attempts) == before + 1 and attempts[-1].percent == 100.0

@@ -56,8 +56,11 @@ def sync() -> Response:
 @bp.get("/sync")
 @allow("guest")
 def form_token() -> Response:
-    """The session's form token, for a page that has pending answers to send and no form of its
-    own to read one from (a block's start page, the catalogue)."""
+    """Ready to send: the visitor made a learner (a guest, when new) and the session's form token,
+    asked before each send. A first-time visitor's session changes here, not in the send, so a
+    send whose reply is lost is sent again as the same learner, and the page's forms, given the
+    new token, stay valid while it runs."""
+    ensure_learner()
     return jsonify(form_token=csrf_token())
 
 

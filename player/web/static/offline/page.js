@@ -41,13 +41,18 @@
   }
 
   // -- the outbox, sent when the connection is back -----------------------------------------------
-  /* The session's form token: from the page's forms, or, on a page without one (a block's
-   * start page, the catalogue), asked of the server; "" when it cannot be had now. */
+  function keepFormsValid(formToken) {
+    Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (f) { f.value = formToken; });
+  }
+
+  /* Asked before each send, on any page (one without a form too): the server makes the visitor a
+   * learner first, so the send itself never changes the session; "" when it cannot be had now. */
   function token() {
-    var field = document.querySelector('input[name="csrf_token"]');
-    if (field && field.value) { return Promise.resolve(field.value); }
     return fetch("/sync", { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (reply) {
       return reply.ok ? reply.json().then(function (answer) { return answer.form_token || ""; }) : "";
+    }).then(function (formToken) {
+      if (formToken) { keepFormsValid(formToken); }
+      return formToken;
     });
   }
 
@@ -70,12 +75,7 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": formToken }
     }).then(function (reply) {
       if (!reply.ok) { return null; } // signed out or expired: keep everything, try again later
-      return reply.json().then(function (answer) {
-        if (answer.form_token) { // the session may be new (a first sync makes a guest): keep the page's forms valid
-          Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (f) { f.value = answer.form_token; });
-        }
-        return settle(items, answer.results);
-      });
+      return reply.json().then(function (answer) { return settle(items, answer.results); });
     });
   }
 
