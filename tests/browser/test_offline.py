@@ -38,8 +38,11 @@ def tablet(browser: Browser, live_server: LiveServer) -> Iterator[tuple[BrowserC
 def download(page: Page) -> None:
     page.goto(START)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.get_by_text("Not downloaded").wait_for()
+    assert not page.get_by_role("button", name="Remove download").is_visible()  # nothing to remove yet
     page.get_by_role("button", name="Download for offline use").click()
     page.get_by_text("Stored on this device for offline use").wait_for()
+    assert not page.get_by_role("button", name="Download for offline use").is_visible()  # done: only Remove is offered
 
 
 def submitted(live_server: LiveServer) -> list[Attempt]:
