@@ -41,7 +41,7 @@ def _count(app: Flask, model: type) -> int:
 def test_next_and_previous_belong_to_the_quiz_form_while_it_can_be_answered(client: FlaskClient) -> None:
     sign_up(client)
     page = client.get(STEP_URL).get_data(as_text=True)
-    assert f'<form method="post" action="{STEP_URL}/quiz/{QUIZ.id}" id="answers-{QUIZ.id}">' in page
+    assert f'<form method="post" action="{STEP_URL}/quiz/{QUIZ.id}" id="answers-{QUIZ.id}" autocomplete="off">' in page
     for go in ("previous", "next"):
         button = re.search(rf'<button type="submit" name="go" value="{go}"[^>]*>', page)
         assert button and f'form="answers-{QUIZ.id}"' in button[0] and f'formaction="{STEP_URL}"' in button[0]
