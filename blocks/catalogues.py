@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Protocol
 import polib
 
 from blocks.l10n import STATUS_HEADER, Translation, Unit, unit_problem
+from blocks.model import Report
 
 LOCALES = "locales"
 
@@ -40,13 +42,60 @@ def catalogue_path(block_path: Path, lang: str) -> Path:
     return block_path.parent / LOCALES / f"{lang}.po"
 
 
+class CatalogueError(ValueError):
+    """A PO catalogue that cannot be read as it stands: where, and how to mend it."""
+
+    def __init__(self, path: Path, line: int, problem: str) -> None:
+        super().__init__(f"{path}:{line}: {problem}")
+        self.path, self.line, self.problem = path, line, problem
+
+
+_KEYWORD = re.compile(r'(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
+_QUOTED = re.compile(r'(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*')
+_MEND = "each text is in double quotes on its line, a quote inside it written \\\"; mend the line or take the file back from version control"
+
+
+def read_catalogue(path: Path) -> polib.POFile:
+    """A catalogue as polib reads it, refused (CatalogueError) where polib would stop or, worse,
+    read on: a text whose closing quote is missing would lose its last letter when rewritten."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[:error.start].count(b"\n") + 1
+        raise CatalogueError(path, line, "the file is not UTF-8: save it as UTF-8 (its header saying charset=UTF-8)") from None
+    for number, line in enumerate(lines, 1):
+        if _KEYWORD.match(line) and not _QUOTED.fullmatch(line):
+            raise CatalogueError(path, number, f"this line's text is not closed: {_MEND}")
+    try:
+        catalogue = polib.pofile(str(path), wrapwidth=0, encoding="utf-8")
+    except (OSError, ValueError) as error:  # polib: "Syntax error in po file <path> (line N)"
+        found = re.search(r"\(line (\d+)\)", str(error))
+        raise CatalogueError(path, int(found[1]) if found else 1, f"this line cannot be read as part of a PO catalogue: {_MEND}") from None
+    seen: dict[tuple[str, str], int] = {}
+    for entry in catalogue:
+        key = (entry.msgctxt or "", entry.msgid)
+        if not entry.obsolete and key in seen:
+            raise CatalogueError(path, entry.linenum, f"this text is also translated at line {seen[key]}, and only one of the two could count: keep one")
+        seen[key] = entry.linenum
+    return catalogue
+
+
+def check_catalogues(source: Path, report: Report) -> None:
+    """Every catalogue beside `source` (a block, course.yaml, a country note) can be read."""
+    for path in sorted((source.parent / LOCALES).glob("*.po")):
+        try:
+            read_catalogue(path)
+        except CatalogueError as error:
+            report.error(error.path, error.line, "unreadable-catalogue", error.problem)
+
+
 def load_translation(block_path: Path, lang: str, units: list[Unit]) -> Translation:
     """Usable translations for `units`: present, not fuzzy, and keeping the source's structure."""
     result = Translation(lang)
     path = catalogue_path(block_path, lang)
     entries: dict[tuple[str, str], polib.POEntry] = {}
     if path.is_file():
-        catalogue = polib.pofile(str(path), wrapwidth=0)
+        catalogue = read_catalogue(path)
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
         result.status = catalogue.metadata.get(STATUS_HEADER, "draft")
     for unit in units:
@@ -95,7 +144,7 @@ def update_catalogue(block: Catalogued, units: list[Unit], lang: str, minor: boo
     removed ones become obsolete.
     """
     path = catalogue_path(block.source, lang)
-    catalogue = polib.pofile(str(path), wrapwidth=0) if path.is_file() else polib.POFile(wrapwidth=0)
+    catalogue = read_catalogue(path) if path.is_file() else polib.POFile(wrapwidth=0)
     old = [e for e in catalogue if not e.obsolete]
     already_obsolete = [e for e in catalogue if e.obsolete]
     by_key = {(e.msgctxt or "", e.msgid): e for e in old}
@@ -204,7 +253,7 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
     entries = {}
     review = NO_CATALOGUE
     if path.is_file():
-        catalogue = polib.pofile(str(path), wrapwidth=0)
+        catalogue = read_catalogue(path)
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
         review = catalogue.metadata.get(STATUS_HEADER, "draft")
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}

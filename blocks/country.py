@@ -29,8 +29,8 @@ from markdown_it.token import Token
 
 from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
 from blocks.html import render_tokens
-from blocks.catalogues import catalogue_path, load_translation
-from blocks.l10n import FRONT_MATTER, VERIFY, Unit, apply_to_tokens, translator, walk_units
+from blocks.catalogues import CatalogueError, catalogue_path, check_catalogues, load_translation
+from blocks.l10n import FRONT_MATTER, VERIFY, Translation, Unit, apply_to_tokens, translator, walk_units
 from blocks.model import Report
 from blocks.parser import shared_parser
 from blocks.syntax.containers import CONTAINER
@@ -119,8 +119,8 @@ def read_note(path: Path, report: Report, lang: str | None = None) -> CountryNot
     if front is None:
         return None
     note = CountryNote(**front, html="", path=path)
-    if lang and lang != note.lang and catalogue_path(path, lang).is_file():
-        translation = load_translation(path, lang, note_units(text, path))
+    translation = _translation(path, lang, text, report) if lang and lang != note.lang else None
+    if translation is not None:
         translate = translator(translation)
         note = replace(note, title=translate(FRONT_MATTER, note.title) or note.title,
                        checked_by=translate(FRONT_MATTER, note.checked_by) or note.checked_by,
@@ -130,11 +130,23 @@ def read_note(path: Path, report: Report, lang: str | None = None) -> CountryNot
     return replace(note, html=render_tokens(shared_parser(), tokens[1:]))
 
 
+def _translation(path: Path, lang: str, text: str, report: Report) -> Translation | None:
+    """The note's catalogue for `lang`, if it has one that can be read (else reported)."""
+    if not catalogue_path(path, lang).is_file():
+        return None
+    try:
+        return load_translation(path, lang, note_units(text, path))
+    except CatalogueError as error:
+        report.error(error.path, error.line, "unreadable-catalogue", error.problem)
+        return None
+
+
 def check_notes(folder: Path, report: Report) -> int:
     """Check every note in a countries folder; how many there are."""
     codes = available(folder)
     for code in codes:
         read_note(folder / code / NOTE_FILE, report)
+        check_catalogues(folder / code / NOTE_FILE, report)
     return len(codes)
 
 

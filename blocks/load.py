@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from blocks.build import build_block
-from blocks.catalogues import load_translation
+from blocks.catalogues import CatalogueError, load_translation
 from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
 from blocks.l10n import Unit, course_units
 from blocks.model import Block, Course, Report
@@ -116,8 +116,12 @@ def units_of_course(course: Course) -> list[Unit]:
 
 
 def _course_texts(path: Path, lang: str, units: list[Unit]) -> dict[str, str]:
-    """The course's own texts in `lang`, from locales/<lang>.po: English text -> translation."""
-    return {source: text for (_context, source), text in load_translation(path, lang, units).texts.items()}
+    """The course's own texts in `lang`, from locales/<lang>.po: English text -> translation
+    (none from a catalogue that cannot be read: `check_course` reports it)."""
+    try:
+        return {source: text for (_context, source), text in load_translation(path, lang, units).texts.items()}
+    except CatalogueError:
+        return {}
 
 
 def is_course(folder: Path) -> bool:

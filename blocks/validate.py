@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from blocks import item_writing
+from blocks.catalogues import check_catalogues
 from blocks.country import COUNTRIES, NOTE_FILE, check_notes, notes_folder, read_note
 from blocks.evaluation import standard_evaluation
 from blocks.load import Loader, find_courses, is_course
@@ -32,6 +33,7 @@ def check_block(block: Block, report: Report) -> None:
             _check_question(block, question, report)
     _check_links(block, report)
     _check_media(block, report)
+    check_catalogues(block.path, report)
     item_writing.check_block(block, report)
 
 
@@ -45,6 +47,7 @@ def check_course(course: Course, report: Report) -> None:
         for prerequisite in block.prerequisites:
             if prerequisite not in seen:
                 report.error(block.path, 1, "unknown-prerequisite", f"prerequisite {prerequisite!r} is not a block of course {course.id!r}")
+    check_catalogues(course.source, report)
     item_writing.check_course(course, report)
 
 

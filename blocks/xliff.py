@@ -12,6 +12,8 @@ from pathlib import Path
 import polib
 from translate.storage import xliff
 
+from blocks.catalogues import read_catalogue
+
 
 class XliffError(ValueError):
     """The XLIFF file could not be read as a coursepack catalogue."""
@@ -21,7 +23,7 @@ def po_to_xliff(po_path: Path, target: Path) -> None:
     """Write the catalogue at `po_path` (run `translate update` first) as an XLIFF file."""
     if not po_path.is_file():
         raise XliffError(f"{po_path} does not exist yet; run 'coursepack translate update' first")
-    catalogue = polib.pofile(str(po_path), wrapwidth=0)
+    catalogue = read_catalogue(po_path)
     store = xliff.xlifffile(sourcelanguage=catalogue.metadata.get("X-Coursepack-Source-Language", "en"),
                             targetlanguage=catalogue.metadata.get("Language", ""))
     for number, entry in enumerate((e for e in catalogue if not e.obsolete), start=1):
@@ -45,7 +47,7 @@ def xliff_into_po(xliff_path: Path, po_path: Path) -> int:
         store = xliff.xlifffile.parsefile(str(xliff_path))
     except Exception as exc:  # translate-toolkit raises lxml's and its own errors alike
         raise XliffError(f"{xliff_path} is not an XLIFF file: {exc}") from exc
-    catalogue = polib.pofile(str(po_path), wrapwidth=0)
+    catalogue = read_catalogue(po_path)
     current = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
     changed = 0
     for unit in store.getunits():

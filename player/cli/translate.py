@@ -92,7 +92,18 @@ def _work(name: str, lang: str | None) -> Work:
     return [(owner, _units(owner), _targets(found, owner, lang)) for owner in _owners(found)]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Catalogues(click.Group):
+    """A catalogue that cannot be read stops the command with where and how to mend it, before
+    anything is written (`translate update` would otherwise rewrite it and lose text)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except catalogues.CatalogueError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=_Catalogues, context_settings={"help_option_names": ["-h", "--help"]})
 def translate() -> None:
     """Localise a course's blocks with one PO catalogue per block and language.
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from blocks.build import translated_block
+from blocks.catalogues import CatalogueError
 from blocks.load import Loader, find_courses
 from blocks.model import Block, Course, Report
 from blocks.validate import check_block, check_course
@@ -72,15 +73,23 @@ class ContentStore:
         return (course, block) if course and block else None
 
     def in_language(self, course: Course, block: Block, lang: str) -> Block:
-        """The block in `lang` when the course offers it, unit by unit; else the source."""
+        """The block in `lang` when the course offers it, unit by unit; else the source (also
+        while its catalogue cannot be read: the course's reload is refused and says why)."""
         if lang == block.lang or lang not in course.languages:
             return block
-        return self.memory.get(TRANSLATED_BLOCKS, block, lambda: translated_block(block, lang)[0],
+        return self.memory.get(TRANSLATED_BLOCKS, block, lambda: _translated(block, lang),
                                course=course.id, block=block.id, lang=lang)
 
     def all(self) -> list[Course]:
         self.refresh()
         return sorted(self.courses.values(), key=lambda c: c.title)
+
+
+def _translated(block: Block, lang: str) -> Block:
+    try:
+        return translated_block(block, lang)[0]
+    except CatalogueError:
+        return block
 
 
 def _signature(root: Path) -> tuple:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from blocks.build import translated_block
-from blocks.catalogues import Status, catalogue_path, catalogue_status, update_catalogue
+from blocks.catalogues import CatalogueError, Status, catalogue_path, catalogue_status, read_catalogue, update_catalogue
 from blocks.l10n import extract_units, unit_problem
 from blocks.load import Loader, units_of_course
 from player.cli import main
@@ -286,3 +287,54 @@ def test_percent_is_rounded_down_and_reaches_100_only_when_complete() -> None:
     nearly = Status("b", "mk", translated=9999, fuzzy=1, untranslated=0, invalid=0, review="reviewed")
     assert (nearly.percent_shown(), nearly.percent_shown(1), nearly.as_dict()["percent"]) == (99, 99.9, 99.9)
     assert Status("b", "mk", 10, 0, 0, 0).percent_shown() == 100 and not Status("b", "mk", 10, 0, 0, 0).draft
+
+
+# -- a catalogue that cannot be read -----------------------------------------------------------
+def _broken(course: Path, mend: Callable[[list[str]], None]) -> Path:
+    """The block's uk catalogue, made by `translate update`, then broken by `mend` (its lines)."""
+    update_catalogue(_block(course), _units(_block(course)), "uk")
+    path = catalogue_path(_block(course).path, "uk")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    mend(lines)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _msgid_line(lines: list[str]) -> int:
+    return next(i for i, line in enumerate(lines) if line.startswith("msgid ") and line != 'msgid ""')
+
+
+@pytest.mark.parametrize(("breaking", "said"), [
+    ("garbage", "cannot be read as part of a PO catalogue"),
+    ("unclosed", "text is not closed"),
+    ("duplicate", "also translated at line"),
+])
+def test_a_catalogue_that_cannot_be_read_is_named_by_line_and_never_rewritten(course: Path, breaking: str, said: str) -> None:
+    """A translator's slip: validate names the file and line; translate refuses before writing
+    (polib alone would drop an unclosed text's last letter when the file is saved again)."""
+    def mend(lines: list[str]) -> None:
+        at = _msgid_line(lines)
+        if breaking == "garbage":
+            lines.insert(at, "this is garbage {oops}")
+        elif breaking == "unclosed":
+            lines[at + 1] = 'msgstr "пари -> дві людини'
+        else:  # the same entry again, its context too
+            start = at - 1 if lines[at - 1].startswith("msgctxt ") else at
+            lines.extend(["", *lines[start:at + 2]])
+    path = _broken(course, mend)
+    before = path.read_bytes()
+    runner, env = CliRunner(), {"COURSEPACK_COURSES": str(course.parent)}
+    checked = runner.invoke(main, ["validate", str(course)], env=env)
+    assert checked.exit_code == 1 and f"{path}:" in checked.output and "unreadable-catalogue" in checked.output and said in checked.output
+    for command in (["translate", "update", str(course)], ["translate", "status", str(course)]):
+        refused = runner.invoke(main, command, env=env)
+        assert refused.exit_code == 1 and said in refused.output, refused.output  # a message, not a traceback
+    assert path.read_bytes() == before
+
+
+def test_a_catalogue_not_in_utf8_is_named(course: Path) -> None:
+    path = _broken(course, lambda lines: lines.append('msgid "x"'))
+    path.write_bytes(path.read_bytes() + 'msgstr "пари"\n'.encode("koi8_u"))
+    with pytest.raises(CatalogueError, match="not UTF-8") as refused:
+        read_catalogue(path)
+    assert refused.value.line == len(path.read_bytes().splitlines())

@@ -65,3 +65,23 @@ def test_an_edit_to_a_step_replaces_its_rendered_text(client: FlaskClient, cours
     _edit(courses_dir, "#### What my family taught me", "#### Rules we grew up with")
     page = client.get(step).get_data(as_text=True)
     assert "Rules we grew up with" in page and "What my family taught me" not in page
+
+
+def test_a_catalogue_that_cannot_be_read_never_fails_a_page(app: Flask, client: FlaskClient, courses_dir: Path) -> None:
+    """A broken line in a translator's PO file: the block shows in its source language to those
+    who chose that language, the course's pages answer, and the trainers see where the line is."""
+    step = f"/courses/{BLOCK}/pretest?lang=uk"
+    assert "Хлопець 14 років" in client.get(step).get_data(as_text=True)
+    catalogue = courses_dir / BLOCK / "locales" / "uk.po"
+    lines = catalogue.read_text(encoding="utf-8").splitlines()
+    lines.insert(10, "this is garbage {oops}")
+    catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for page in (step, "/courses/core-blocks/?lang=uk", f"/courses/{BLOCK}/?lang=uk"):
+        assert client.get(page).status_code == 200, page
+    shown = client.get(step).get_data(as_text=True)
+    assert "Хлопець 14 років" not in shown and "A boy of 14 whose companion holds his papers." in shown
+    sign_up(client, email="author@example.org")
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "trainer"
+    report = client.get("/preview/problems").get_data(as_text=True)
+    assert "a-cultural-sensitivity/locales/uk.po:11: unreadable-catalogue" in report
