@@ -59,13 +59,14 @@ class Loader:
             block = self.block(folder / str(entry))
             if block is not None:
                 blocks.append(block)
-        languages = tuple(str(lang) for lang in data.get("languages", ["en"]))
         source_lang = str(data.get("lang", "en"))
+        listed = data.get("languages", ["en"])  # anything but a list is reported by _check_course
+        languages = tuple(str(lang) for lang in listed) if isinstance(listed, list) else (source_lang,)
         units = course_units(data, {key: _key_line(path, key) for key in ("title", "summary", "audience")})
         return Course(
             id=str(data["id"]), title=str(data["title"]), summary=str(data.get("summary", "")).strip(),
             blocks=tuple(blocks), path=folder.resolve(), order=str(data.get("order", "any")), languages=languages,
-            audience=tuple(str(a) for a in data.get("audience", [])), public=bool(data.get("public", False)),
+            audience=tuple(str(a) for a in data.get("audience", [])), public=data.get("public") is True,
             lang=source_lang,
             translations={lang: _course_texts(path, lang, units) for lang in languages if lang != source_lang},
         )
@@ -102,7 +103,13 @@ class Loader:
             self.report.error(path, _key_line(path, "order"), "bad-value", f"order must be 'any' or 'sequential', not {data['order']!r}")
         if "translations" in data:
             self.report.error(path, _key_line(path, "translations"), "moved-key", "a course's own texts are translated in its catalogues now: delete 'translations' and run 'coursepack translate update' (locales/<lang>.po beside course.yaml)")
-        for lang in [*(data.get("languages") or []), data.get("lang", "en")]:
+        if "public" in data and not isinstance(data["public"], bool):  # "false" in quotes is a text, and a text is true
+            self.report.error(path, _key_line(path, "public"), "bad-value", f"public must be true or false, without quotes, not {data['public']!r}")
+        languages = data.get("languages") or []
+        if not isinstance(languages, list):
+            self.report.error(path, _key_line(path, "languages"), "bad-value", f"languages must be a list in brackets, e.g. [en, uk], not {languages!r}")
+            languages = []
+        for lang in [*languages, data.get("lang", "en")]:
             if not LANG_PATTERN.match(str(lang)) or str(lang) in _MISTAKEN_LANGS:
                 self.report.error(path, _key_line(path, "languages"), "bad-lang", f"{lang!r} is not a BCP 47 language code (Ukrainian is 'uk', not 'ua')")
         return ok

@@ -114,7 +114,7 @@ def test_a_bad_course_folder() -> None:
     result = validate(str(folder), "--format", "json")
     assert result.exit_code == 1
     codes = sorted(e["code"] for e in json.loads(result.stdout)["errors"])
-    assert codes == ["bad-id", "bad-lang", "bad-value", "missing-file", "unknown-key"]
+    assert codes == ["bad-id", "bad-lang", "bad-value", "bad-value", "missing-file", "unknown-key"]
 
 
 def test_a_path_that_does_not_exist() -> None:
