@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from blocks.gift import values as gift
 from blocks.model import Question, QuestionType
-from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, Reader, indices_in
+from blocks.qtypes.base import Error, FieldNames, Form, GiftNotes, Imported, NotImportable, Reader, indices_in
 from blocks.qtypes.choice import Choice
 
 _CLOSE = 0.001  # GIFT weights are percentages with at most five decimals
@@ -74,6 +74,8 @@ class Multiple(Choice):
             return None
         right = [answer.weight for answer in item.answers if answer.weight > 0]
         wrong = [answer.weight for answer in item.answers if answer.weight <= 0]
+        if not right:
+            raise NotImportable("no option is right (none is written =option or ~%50%option)")
         partial = not wrong or any(abs(weight + 1) > _CLOSE for weight in wrong)
         if any(abs(weight - 1 / len(right)) > _CLOSE for weight in right):
             notes.lossy(f"the right options weigh {', '.join(gift.percent(w) + '%' for w in right)}; here they weigh the same")

@@ -130,6 +130,14 @@ def test_a_question_our_rules_refuse_is_left_out_with_its_line() -> None:
     assert result.imported == 2 and "#also-fine" in result.source
 
 
+def test_a_choice_question_with_no_right_option_is_left_out_with_its_line() -> None:
+    text = "::Fine::Is this fine?{T}\n\n::No right::Pick one. {~a ~b ~c}\n"
+    result = import_gift(text)
+    assert [(note.line, note.title) for note in result.errors] == [(3, "No right")]
+    assert "no option is right" in result.errors[0].message
+    assert result.imported == 1 and "#fine" in result.source
+
+
 @pytest.mark.parametrize(("lang", "words"), [("uk", ("Правда", "Неправда")), ("bg", ("Вярно", "Невярно")), ("mk", ("Точно", "Неточно"))])
 def test_true_and_false_read_in_the_block_language(lang: str, words: tuple[str, str]) -> None:
     result = import_gift("Діти мають право бути почутими.{T}", lang=lang)
