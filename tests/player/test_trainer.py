@@ -3,6 +3,8 @@ drill-down to one learner, and the schema revision behind them."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import re
 
 import pytest
@@ -179,6 +181,11 @@ def test_the_attendance_sheet_records_corrects_and_counts(app: Flask, client: Fl
         rows = db.session().execute(select(Attendance.user_id).filter_by(block_id=R2).order_by(Attendance.user_id)).scalars().all()
     assert rows == sorted([seeded.ana, seeded.boris])
     assert post(client, sheet, {"block": "nope", "day": "2026-03-09"}).status_code == 302
+    refused = post(client, sheet, {"block": R2, "day": "2026-03-01", "present": [str(seeded.ana)]}, follow_redirects=True)
+    assert "The cohort runs from 2026-03-02" in refused.get_data(as_text=True)  # the day before it began
+    assert 'min="2026-03-02"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Attendance).filter_by(session_date=date(2026, 3, 1))) == 0
     grid = client.get(f"/trainer/cohorts/{seeded.cohort_id}/grid.csv").get_data(as_text=True)
     assert '"Boris","boris@example.org","Red Cross","Completed","Not started","Not started","Not started","Not started","Not started",1,2' in grid
 

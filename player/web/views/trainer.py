@@ -218,6 +218,10 @@ def save_attendance(cohort_id: int) -> Response:
     if course.block(block_id) is None or day is None:
         flash(_("Choose a block and a date."), "error")
         return redirect(url_for("trainer.attendance", cohort_id=cohort_id))
+    if (cohort_.starts_on and day < cohort_.starts_on) or (cohort_.ends_on and day > cohort_.ends_on):
+        flash(_("The cohort runs from %(starts)s to %(ends)s: choose a date in between.",
+                starts=cohort_.starts_on or "…", ends=cohort_.ends_on or "…"), "error")
+        return redirect(url_for("trainer.attendance", cohort_id=cohort_id, block=block_id))
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     with db.writing() as write:
         record_attendance(write, write.get(Cohort, cohort_.id), block_id, day, present)  # type: ignore[arg-type]
