@@ -79,8 +79,10 @@ def signed_in_account() -> User:
     return user
 
 
-def start_session(user_id: int) -> None:
-    """Open a fresh server-side session (a new id: no fixation of an old cookie)."""
+def start_session(user_id: int, *, remember: bool = False) -> None:
+    """Open a fresh server-side session (a new id: no fixation of an old cookie). `remember`:
+    the cookie outlives the browser (a guest's, whose progress is tied to it); a signed-in
+    person's ends with the browser, so a shared computer does not stay signed in."""
     with db.writing() as write:
         row = LoginSession(user_id=user_id)
         write.add(row)
@@ -89,6 +91,7 @@ def start_session(user_id: int) -> None:
     lang = session.get("lang")
     session.clear()
     session["sid"] = sid
+    session.permanent = remember
     if lang:
         session["lang"] = lang
     g.pop("user", None)
@@ -120,7 +123,7 @@ def ensure_learner() -> Visitor:
         write.add(guest)
         write.flush()
         guest_id = guest.id
-    start_session(guest_id)
+    start_session(guest_id, remember=True)
     user = current_user()
     assert user is not None
     return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": not development,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        # A guest's cookie is kept this long after it last changed (auth.start_session), so a
+        # closed browser loses no progress; it is not sent again on every request (each would
+        # sign and compress the cookie afresh).
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=90),
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime, timedelta, timezone
+from email.utils import parsedate_to_datetime
 from collections.abc import Iterator
 
 import pytest
@@ -193,3 +195,23 @@ def test_a_window_that_ended_counts_from_nothing(app_config: dict) -> None:
     assert storage.get("k") == 0 and storage.check()
     storage.incr("a|e123|", 60)
     assert storage.clear_naming("|e123|") == 1 and storage.reset() == 1  # "gone" was the one left
+
+
+def _session_cookie(response) -> str:  # noqa: ANN001 - a test response
+    return next(value for value in response.headers.getlist("Set-Cookie") if value.startswith("coursepack_session="))
+
+
+def test_a_guests_cookie_outlives_the_browser_and_a_signed_in_one_does_not(client: FlaskClient) -> None:
+    """A guest's progress is tied to the cookie: closing the browser must not lose it. A person
+    signed in on a shared computer is signed out when the browser closes."""
+    block = "/courses/core-blocks/a-cultural-sensitivity"
+    first = re.search(rf'href="{block}/([^"/#]+)"', client.get(f"{block}/").get_data(as_text=True))
+    assert first
+    made_guest = post(client, f"{block}/{first[1]}", {"go": "next"})
+    expires = parsedate_to_datetime(re.search(r"Expires=([^;]+)", _session_cookie(made_guest))[1])
+    assert abs(expires - datetime.now(timezone.utc) - timedelta(days=90)) < timedelta(hours=1)
+    assert "Set-Cookie" not in client.get(f"{block}/").headers  # not signed and sent again on every page
+    sign_up(client, email="shared.computer@example.org")
+    signed_in = post(client, "/signin", {"email": "shared.computer@example.org", "password": "a long enough password"})
+    assert signed_in.status_code == 302
+    assert "Expires=" not in _session_cookie(signed_in) and "Max-Age" not in _session_cookie(signed_in)
