@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 
 from blocks.load import COURSE_FILE
 from blocks.model import Activity, Block, Course, Markup, Question, Quiz, QuizKind, Report
+from blocks.qtypes.base import letter
 
 LONGER_BY = 1.25  # the right option this much longer than every other one is a giveaway...
 LONGER_MIN = 10  # ...and by at least this many characters: "116 111" beside "112" is no cue
@@ -50,12 +51,29 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+|(?<=[.?!][\"”])\s+")
 _QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 
 
+SAME_PLACE_MIN = 3  # one-answer questions of an unshuffled quiz that, all right in one place, make a habit
+
+
 def check_block(block: Block, report: Report) -> None:
-    """The rules that look at one block: each quiz question, and the timing of each section."""
+    """The rules that look at one block: each quiz question, where the right options stand, and
+    the timing of each section."""
     for quiz in block.quizzes:
         for question in quiz.questions:
             _check_question(block, question, report)
+        _check_right_place(block, quiz, report)
     _check_sections(block, report)
+
+
+def _check_right_place(block: Block, quiz: Quiz, report: Report) -> None:
+    """A quiz shown in its written order whose right options all stand in the same place: a
+    learner who always picks that letter passes without reading."""
+    if quiz.shuffle:
+        return
+    marks = [[option.correct for option in question.options] for question in quiz.questions]
+    places = [right.index(True) for right in marks if right.count(True) == 1]
+    if len(places) >= SAME_PLACE_MIN and len(set(places)) == 1:
+        same = letter(places[0])
+        report.warning(block.path, quiz.line, "item-same-place", f"quiz #{quiz.id}: the right option is {same} in all {len(places)} of its one-answer questions and the quiz is shown as written, so always picking {same} passes; add shuffle=true, or move the right options around")
 
 
 def check_course(course: Course, report: Report) -> None:

@@ -195,8 +195,9 @@ def course_codes(folder: Path) -> list[str]:
     return sorted(d.code for d in report.warnings)
 
 
-def quiz(*questions: str, kind: str = "check") -> str:
-    return f"## Quiz {{#quiz}}\n\n:::::quiz {{#{kind}-quiz kind={kind}}}\n" + "\n".join(questions) + ":::::\n"
+def quiz(*questions: str, kind: str = "check", shuffle: bool = True) -> str:
+    shuffled = " shuffle=true" if shuffle else ""
+    return f"## Quiz {{#quiz}}\n\n:::::quiz {{#{kind}-quiz kind={kind}{shuffled}}}\n" + "\n".join(questions) + ":::::\n"
 
 
 LONGER = [single(f"Question {n}?", "The longer one.", "Shorter.", "Short one.", qid=f"q{n}") for n in range(5)]
@@ -212,6 +213,29 @@ def test_the_right_option_longest_in_over_40_percent_of_a_course_warns(tmp_path:
 
 def test_too_few_questions_say_nothing_about_a_habit(tmp_path: Path, minimal_block) -> None:
     assert course_codes(course(tmp_path, {"a": quiz(*LONGER[:4])}, minimal_block)) == []
+
+
+@pytest.mark.parametrize(("right_at", "shuffle", "warns"), [
+    ((0, 0, 0), False, True),  # always A, shown as written
+    ((1, 1, 1), False, True),
+    ((0, 0, 0), True, False),  # the player shuffles each attempt
+    ((0, 1, 0), False, False),  # the right options move around
+])
+def test_an_unshuffled_quiz_with_every_right_option_in_one_place_warns(tmp_path: Path, minimal_block, right_at: tuple[int, ...],
+                                                                        shuffle: bool, warns: bool) -> None:
+    def placed(n: int, at: int) -> str:
+        wrong = iter(["- [ ] Open a case at once.", "- [ ] Do nothing at all."])
+        options = ["- [x] Talk with the boy." if i == at else next(wrong) for i in range(3)]
+        return f"::::question {{#q{n} type=single}}\nQuestion {n}?\n\n" + "\n".join(options) + "\n::::\n"
+
+    questions = [placed(n, at) for n, at in enumerate(right_at)]
+    folder = course(tmp_path, {"a": quiz(*questions, shuffle=shuffle)}, minimal_block)
+    assert course_codes(folder) == (["item-same-place"] if warns else [])
+
+
+def test_two_questions_in_one_place_are_no_habit(tmp_path: Path, minimal_block) -> None:
+    questions = [single(f"Question {n}?", "Talk with the boy.", "Open a case at once.", "Do nothing at all.", qid=f"q{n}") for n in range(2)]
+    assert course_codes(course(tmp_path, {"a": quiz(*questions, shuffle=False)}, minimal_block)) == []
 
 
 PRE = single("Which statement best describes resilience?", "A capacity that grows.", "A fixed trait.", "Feeling nothing.", qid="pre-1")
