@@ -12,7 +12,7 @@ from blocks.load import Loader
 from player.store.models import Answer, Attempt, BlockProgress, SectionView, User
 from player.web import db
 from tests.conftest import COURSES, post, sign_up
-from tests.player.helpers import form_on_page, names_for, quiz_form
+from tests.player.helpers import form_on_page, names_for, quiz_form, wrong_response
 
 SAMPLE = Loader().course(COURSES / "sample")
 BLOCK = SAMPLE.blocks[0]
@@ -53,6 +53,12 @@ def test_walk_quiz_wrong_then_right_and_complete(app: Flask, client: FlaskClient
     result = client.get(wrong.location).get_data(as_text=True)
     assert "Not passed yet" in result
     assert "Too much at once overwhelms" in result  # feedback on the wrong option chosen (the first)
+    match, order = (next(q for q in QUIZ.questions if q.type == kind) for kind in ("match", "order"))
+    given = wrong_response(match)["matches"]  # each term paired with the next term's match
+    for term, chosen in enumerate(given):
+        assert f"<span>{match.pairs[term].term_html}</span> → {match.pairs[chosen].match_text}" in result
+    items = "".join(f"<li>{order.items[i]}</li>" for i in wrong_response(order)["order"])
+    assert f'<ol class="feedback">{items}' in result  # the order given, the last item first
     right = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=True))
     assert right.location.endswith("/attempts/2")
     assert "you passed" in client.get(right.location).get_data(as_text=True)
