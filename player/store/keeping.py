@@ -52,7 +52,7 @@ QUIZZES = Region(
     " 'not tried yet'), with holes for the form's tokens and answer fields",
 )
 ANSWER_FIELDS = Region(
-    "answer-fields", ("block", "owner", "seed", "saved", "hints", *RENDERED), 512, True,
+    "answer-fields", ("block", "owner", "seed", "saved", *RENDERED), 512, True,
     "a quiz's or survey's answer fields for one attempt's order and tokens and one set of saved"
     " answers: ten or twenty KB at most",
 )

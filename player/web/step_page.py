@@ -22,7 +22,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, url_for
 from markupsafe import Markup
 
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
@@ -99,7 +99,6 @@ class LearnerParts:
     saved: dict[str, dict[str, dict]]
     done: frozenset[str]
     client_id: str
-    hint: str
 
     @classmethod
     def read(cls, course: Course, block: Block, step_id: str, learner: int | None, page: Frame) -> LearnerParts:
@@ -108,7 +107,7 @@ class LearnerParts:
         done = surveys_done(db.reader(), learner, course.id, block) if "survey" in page.names else frozenset()
         client_id = new_client_id() if page.names & {"quiz", "survey"} else ""
         return cls(course, block, step_id, learner, {s.quiz.id: s for s in quizzes}, _saved(learner, course.id, quizzes),
-                   done, client_id, request.args.get("hint", ""))
+                   done, client_id)
 
     def quiz(self, quiz: Quiz) -> str:
         status = self.statuses[quiz.id]
@@ -119,7 +118,7 @@ class LearnerParts:
         seed = attempt_seed(self.learner, quiz.id, number)
         return frame.fill({
             "form_ids": lambda: form_ids(self.client_id, seed),
-            "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id], self.hint),
+            "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id]),
         })
 
     def nav_owner(self) -> str:
@@ -155,25 +154,21 @@ def _quiz_frame(course: Course, block: Block, step_id: str, status: QuizStatus) 
                 attempts_left=status.attempts_left, passed=status.passed, attempts=attempts)
 
 
-def answer_fields(block: Block, owner: Quiz | Survey, seed: int, saved: dict[str, dict] | None = None,
-                  hint: str = "") -> Markup:
+def answer_fields(block: Block, owner: Quiz | Survey, seed: int, saved: dict[str, dict] | None = None) -> Markup:
     """The answer fields of a quiz's or survey's questions as one learner sees them now: in the
-    attempt's order with its tokens (`seed`), `saved` answers filled in, and the hints asked for
-    (`hint`, "question-id:count"). The same state gives the same HTML, so recent ones are kept."""
+    attempt's order with its tokens (`seed`) and `saved` answers filled in. The same state gives
+    the same HTML, so recent ones are kept."""
     questions = owner.questions
     shuffle = isinstance(owner, Quiz) and owner.shuffle
-    hint_id, _, hint_count = hint.partition(":")
-    hints = (hint_id, int(hint_count)) if hint_count.isdigit() and any(q.id == hint_id for q in questions) else ("", 0)
 
     def render() -> Markup:
         macro = current_app.jinja_env.get_template("_questions.html").module.question_fields  # type: ignore[attr-defined]
         names = field_names(seed)
         return Markup("\n").join(
-            macro(q, names, display_order(q, seed, shuffle), (saved or {}).get(q.id), hints[1] if q.id == hints[0] else 0)
-            for q in questions)
+            macro(q, names, display_order(q, seed, shuffle), (saved or {}).get(q.id)) for q in questions)
 
     return kept(ANSWER_FIELDS, block, render, block=block.id, owner=owner.id, seed=seed,
-                saved=json.dumps(saved, sort_keys=True) if saved else "", hints=hints)
+                saved=json.dumps(saved, sort_keys=True) if saved else "")
 
 
 def _saved(learner: int | None, course_id: str, quizzes: list[QuizStatus]) -> dict[str, dict[str, dict]]:
