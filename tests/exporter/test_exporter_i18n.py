@@ -221,3 +221,13 @@ def test_the_fixed_texts_of_blocks_are_in_the_template() -> None:
     """blocks/ marks its fixed texts once (N_); the exporter's extraction reads them from there."""
     fixed = {*fixed_paragraphs().values(), *(label for scale in SCALES.values() for label in scale), *MODE_NAMES.values()}
     assert fixed - {message_id for _context, message_id in _ids(_read(TRANSLATIONS / "messages.pot"))} == set()
+
+
+def test_a_date_that_ends_in_a_full_stop_is_not_given_another() -> None:
+    """Ukrainian, Bulgarian and Macedonian long dates end in an abbreviation ("2026 р."): a
+    translation that puts a full stop after the date prints two."""
+    checked = [lang for lang in LANGUAGES if i18n.long_date(date(2026, 12, 4), lang).endswith(".")]
+    assert checked, "no language's long date ends in a full stop: this test checks nothing"
+    doubled = [(lang, m.id) for lang in checked for m in _read(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", lang)
+               if m.id and isinstance(m.string, str) and "%(date)s." in m.string]
+    assert doubled == []
