@@ -38,6 +38,7 @@ from pathlib import Path
 from blocks.build import translated_block
 from blocks.catalogues import catalogue_path
 from blocks.country import CountryNote, NoteNotFound, country_for, find_note, notes_folder, read_note
+from blocks.frontmatter import _MISTAKEN_LANGS
 from blocks.l10n import Translation
 from blocks.load import CourseNotFound, find_course as locate_course, is_course
 from blocks.model import Block, Course, Report
@@ -143,7 +144,8 @@ def prepare(request: PackRequest) -> Prepared:
     """Validate the course, pick its blocks and build the pack's HTML."""
     course = load_valid_course(request.course)
     chosen = select_blocks(course, request.blocks, request.lang, participant=request.participant,
-                           allow_incomplete=request.allow_incomplete)
+                           allow_incomplete=request.allow_incomplete,
+                           what_allows="print those units in the source language with a coverage page")
     note = country_note(course.path, request.country, pack_language(chosen))
     html = pack_html(course, chosen, participant=request.participant, issued=request.issued, country=note,
                      allow_incomplete=request.allow_incomplete)
@@ -184,12 +186,14 @@ def load_valid_course(folder: Path) -> Course:
 
 
 def select_blocks(course: Course, wanted: Sequence[str], lang: str | None, *,
-                  participant: bool = False, allow_incomplete: bool = False) -> list[Block]:
+                  participant: bool = False, allow_incomplete: bool = False, what_allows: str = "") -> list[Block]:
     """The blocks asked for, in the order asked, each in the language asked.
 
     A block is translated unit by unit from its catalogue. A trainer pack needs every quiz and
     facilitator unit translated (a participant pack every quiz unit), or `allow_incomplete`,
     in which case untranslated units print in the source language and the pack says how much.
+    `what_allows`: what --allow-incomplete does for this export, offered when the translation is
+    short; an export without the option (SCORM, cmi5) offers none.
     """
     unknown = [ident for ident in wanted if course.block(ident) is None]
     if unknown:
@@ -198,13 +202,16 @@ def select_blocks(course: Course, wanted: Sequence[str], lang: str | None, *,
     chosen = [course.block(ident) for ident in dict.fromkeys(wanted)] if wanted else list(course.blocks)
     if not lang:
         return chosen  # type: ignore[return-value]
+    if lang not in course.languages:
+        meant = f" (did you mean {_MISTAKEN_LANGS[lang]!r}?)" if lang in _MISTAKEN_LANGS else ""
+        raise ExportError(f"course {course.id!r} is not offered in {lang!r}{meant}; its languages (course.yaml) are: {', '.join(course.languages)}")
     translated = [in_language(block, lang) for block in chosen]  # type: ignore[arg-type]
     needed = ("quiz",) if participant else ("quiz", "facilitator")
     short = [(block, translation.missing_in(*needed)) for block, translation in translated if translation.missing_in(*needed)]
     if short and not allow_incomplete:
         details = "; ".join(f"{block.id}: {len(units)} quiz or facilitator unit(s) untranslated" for block, units in short)
-        raise ExportError(f"the {lang!r} translation is incomplete ({details}). Finish it (coursepack translate status), "
-                          f"or export with --allow-incomplete to print those units in the source language with a coverage page.")
+        remedy = f", or export with --allow-incomplete to {what_allows}" if what_allows else ""
+        raise ExportError(f"the {lang!r} translation is incomplete ({details}). Finish it (coursepack translate status){remedy}.")
     return [block for block, _translation in translated]
 
 

@@ -72,7 +72,8 @@ def export_gift_command(course: str, blocks: tuple[str, ...], lang: str | None, 
     try:
         folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
         loaded = load_valid_course(folder)
-        chosen = select_blocks(loaded, blocks, lang, participant=True, allow_incomplete=allow_incomplete)
+        chosen = select_blocks(loaded, blocks, lang, participant=True, allow_incomplete=allow_incomplete,
+                               what_allows="keep those units in the source language")
     except ValidationFailed as exc:
         for diagnostic in exc.report.sorted():
             click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)

@@ -58,6 +58,22 @@ def test_missing_quiz_or_facilitator_units_are_refused(course: Path) -> None:
     assert not (course / "x.pdf").exists()
 
 
+def test_an_export_without_allow_incomplete_does_not_offer_it(course: Path) -> None:
+    """A SCORM package has no such option and no coverage page: its refusal says only what to
+    finish. GIFT has the option but no coverage page."""
+    _forget(course, "q-single")
+    runner = CliRunner()
+    scorm = runner.invoke(main, ["export", "scorm", str(course), "--lang", "uk", "-o", str(course / "x.zip")])
+    assert scorm.exit_code != 0 and "translation is incomplete" in scorm.output and "--allow-incomplete" not in scorm.output
+    gift = runner.invoke(main, ["export", "gift", str(course), "--lang", "uk", "-o", str(course / "x.txt")])
+    assert "--allow-incomplete to keep those units in the source language" in gift.output and "coverage page" not in gift.output
+
+
+def test_a_language_the_course_does_not_offer_is_named_as_such(course: Path) -> None:
+    with pytest.raises(ExportError, match=r"not offered in 'ua' \(did you mean 'uk'\?\); its languages \(course.yaml\) are: en, "):
+        export_pack(course, lang="ua")
+
+
 def test_allow_incomplete_prints_a_coverage_page_and_marks_fallbacks(course: Path) -> None:
     _forget(course, "q-single")
     text = _text(export_pack(course, lang="uk", allow_incomplete=True))
@@ -80,5 +96,7 @@ def test_a_participant_pack_needs_no_facilitator_translation(course: Path) -> No
 
 
 def test_a_language_without_catalogues_is_refused(course: Path) -> None:
+    listed = course / "course.yaml"  # offered, but no block has a catalogue for it yet
+    listed.write_text(listed.read_text(encoding="utf-8").replace("languages: [en, mk, uk, bg]", "languages: [en, mk, uk, bg, sq]"), encoding="utf-8")
     with pytest.raises(ExportError, match="no 'sq' catalogue"):  # the sample has mk, uk and bg ones
         export_pack(course, lang="sq")

@@ -99,4 +99,4 @@ def test_the_command_writes_a_package_and_explains_mistakes(tmp_path: Path) -> N
     wrong = runner.invoke(cli, ["export", "scorm", str(COURSES / "core-blocks"), "--block", "nope", "-o", str(target)])
     assert wrong.exit_code != 0 and "has no block 'nope'" in wrong.output
     untranslated = runner.invoke(cli, ["export", "scorm", str(COURSES / "core-blocks"), "--lang", "xx", "-o", str(target)])
-    assert untranslated.exit_code != 0 and "no 'xx' catalogue" in untranslated.output
+    assert untranslated.exit_code != 0 and "is not offered in 'xx'" in untranslated.output
