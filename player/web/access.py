@@ -35,6 +35,12 @@ def policy_of(endpoint: str | None) -> str | None:
     return getattr(view, "access_policy", None) if view else None
 
 
+def may(policy: str) -> bool:
+    """Whether the current visitor passes a staff policy (trainer, admin): for a link to show."""
+    user = current_user()
+    return user is not None and not user.is_guest and user.role in _STAFF[policy]
+
+
 def _enforce() -> object:
     if request.endpoint is None:
         return None  # no route matched: Flask answers 404 itself

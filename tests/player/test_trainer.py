@@ -226,3 +226,15 @@ def test_migrations_build_exactly_the_models_and_0002_goes_back_cleanly(app: Fla
         with engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
+
+
+def test_a_trainer_reaches_a_blocks_preview_from_its_start_page(app: Flask, client: FlaskClient) -> None:
+    """The preview (facilitator notes, the pack, SCORM and cmi5) is linked where a trainer meets
+    the block; a learner sees no such link."""
+    start, preview = "/courses/core-blocks/a-cultural-sensitivity/", "/preview/core-blocks/a-cultural-sensitivity/"
+    learner = app.test_client()
+    sign_up(learner, email="learner.only@example.org")
+    assert preview not in learner.get(start).get_data(as_text=True)
+    sign_in_as(app, client, new_user(app, "trainer.preview@example.org", "trainer"))
+    assert f'<a href="{preview}">Trainer preview</a>' in client.get(start).get_data(as_text=True)
+    assert client.get(preview).status_code == 200

@@ -12,7 +12,7 @@ from blocks.scoring import InvalidResponse
 from player.domain.progress import course_states, waiting_for
 from player.domain.recording import QuizAnswers, Where, mark_viewed, record_quiz, record_survey
 from player.web import db
-from player.web.access import allow
+from player.web.access import allow, may
 from player.web.auth import ensure_learner
 from player.web.forms import SURVEY_SEED, field_names, responses, submitted_seed
 from player.web.step_page import EVALUATION_STEP, neighbours, render_step, steps
@@ -29,7 +29,7 @@ def block_start(course_id: str, block_id: str) -> str:
     statuses = course_states(db.reader(), learner_id(), course)
     return render_template(
         "block_start.html", course=course, block=block, status=statuses[block.id],
-        waiting=waiting_for(course, statuses, block),
+        waiting=waiting_for(course, statuses, block), trainer=may("trainer"),
     )
 
 
