@@ -115,6 +115,9 @@ def test_titles_follow_the_readers_language_not_the_language_of_issue(app: Flask
     assert "Cultural sensitivity" not in text
     page = client.get(f"/verify/{certificate.code}?lang=uk").get_data(as_text=True)
     assert "Культурна чутливість" in page and "Cultural sensitivity" not in page
+    account = client.get("/account/?lang=uk").get_data(as_text=True)  # the learner's own list
+    assert f'{certificate.code}.pdf">Культурна чутливість</a> <span class="meta">(Робота з дітьми' in account
+    assert "Cultural sensitivity" not in account
 
 
 def test_a_code_from_paper_is_typed_into_a_form(app: Flask, client: FlaskClient) -> None:

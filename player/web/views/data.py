@@ -14,7 +14,8 @@ from player.store.models import Certificate, Membership, User
 from player.web import db
 from player.web.access import allow
 from player.web.auth import account_key, end_session, forget_counters, limiter, login_limit, signed_in_account
-from player.web.content import store
+from player.web.i18n import current_lang
+from player.web.views.certificates import titles
 
 bp = Blueprint("data", __name__)
 
@@ -30,8 +31,9 @@ def _account_page(user: User) -> str:
     cohorts = db.session().scalar(select(func.count()).select_from(Membership).where(Membership.user_id == user.id))
     certificates = db.session().scalars(
         select(Certificate).filter_by(user_id=user.id).order_by(Certificate.issued_at, Certificate.id)).all()
-    return render_template("data/account.html", user=user, cohorts=cohorts, certificates=certificates,
-                           courses=store().courses)
+    lang = current_lang()
+    return render_template("data/account.html", user=user, cohorts=cohorts,
+                           certificates=[(c, *titles(c, lang)) for c in certificates])
 
 
 @bp.get("/account/data.json")
