@@ -219,6 +219,7 @@ class Status:
     untranslated: int
     invalid: int
     review: str = NO_CATALOGUE  # "draft" or "reviewed" (the STATUS_HEADER), or NO_CATALOGUE
+    problems: tuple[str, ...] = ()  # each invalid unit: "<catalogue>:<line>: <unit's context>: <why>"
 
     @property
     def total(self) -> int:
@@ -257,14 +258,16 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
         review = catalogue.metadata.get(STATUS_HEADER, "draft")
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}
+    problems = []
     for unit in units:
         entry = entries.get((unit.context, unit.source))
         if entry is None or not entry.msgstr:
             counts["untranslated"] += 1
         elif entry.fuzzy:
             counts["fuzzy"] += 1
-        elif unit_problem(unit.source, entry.msgstr):
+        elif problem := unit_problem(unit.source, entry.msgstr):
             counts["invalid"] += 1
+            problems.append(f"{path}:{entry.linenum}: {unit.context}: {problem}")
         else:
             counts["translated"] += 1
-    return Status(block.id, lang, **counts, review=review)
+    return Status(block.id, lang, **counts, review=review, problems=tuple(problems))

@@ -166,6 +166,8 @@ def check(course: str, lang: str) -> None:
                   for row in [_status(owner, units, code)] if not row.complete]
     for row in incomplete:
         click.echo(f"{row.block_id} ({lang}): {row.fuzzy} fuzzy, {row.untranslated} untranslated, {row.invalid} invalid", err=True)
+        for problem in row.problems:  # where each invalid one is, and why the player refuses it
+            click.echo(f"  {problem}", err=True)
     click.echo(f"{lang}: {'incomplete' if incomplete else 'complete'}", err=True)
     sys.exit(1 if incomplete else 0)
 

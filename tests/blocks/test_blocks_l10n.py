@@ -338,3 +338,21 @@ def test_a_catalogue_not_in_utf8_is_named(course: Path) -> None:
     with pytest.raises(CatalogueError, match="not UTF-8") as refused:
         read_catalogue(path)
     assert refused.value.line == len(path.read_bytes().splitlines())
+
+
+def test_check_names_each_invalid_translation_by_file_line_and_reason(course: Path) -> None:
+    """A count of invalid units sends the translator hunting through hundreds of entries: check
+    says where each one is and why the player refuses it."""
+    block = _block(course)
+    _translate_all(block)
+    whole = Loader().course(course)
+    _translate_all(whole, units=units_of_course(whole))
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    broken = next(e for e in catalogue if "->" in e.msgid)
+    broken.msgstr = broken.msgstr.replace("->", "—")
+    catalogue.save(str(path))
+    line = next(e.linenum for e in polib.pofile(str(path), wrapwidth=0) if e.msgid == broken.msgid)
+    result = CliRunner().invoke(main, ["translate", "check", str(course), "--lang", "uk"], env={"COURSEPACK_COURSES": str(course.parent)})
+    assert result.exit_code == 1
+    assert f"{path}:{line}: {broken.msgctxt}: a match item keeps its '->' between term and match" in result.output
