@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 from markdown_it.token import Token
 
-from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
+from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN, load_yaml
 from blocks.html import render_tokens
 from blocks.catalogues import CatalogueError, catalogue_path, check_catalogues, load_translation
 from blocks.l10n import FRONT_MATTER, VERIFY, Translation, Unit, apply_to_tokens, translator, walk_units
@@ -160,7 +160,7 @@ def _parse(text: str, path: Path, report: Report) -> tuple[dict[str, Any] | None
 
 def _front_matter(text: str, path: Path, report: Report) -> dict[str, Any] | None:
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_yaml(text) or {}
     except yaml.YAMLError as exc:
         report.error(path, 1, "front-matter-yaml", f"the front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
         return None

@@ -26,6 +26,25 @@ _MISTAKEN_LANGS = {"ua": "uk", "gr": "el", "cz": "cs", "dk": "da", "se": "sv", "
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _UniqueKeys(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a mapping that gives a key twice: YAML would keep the last one
+    without a word, and an author who wrote `lang: en` and later `lang: mk` meant one of them."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"{key!r} is given twice; keep one", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def load_yaml(text: str) -> Any:  # noqa: ANN401 - whatever the document holds
+    """A YAML document as the safe loader reads it, a key given twice refused (yaml.YAMLError)."""
+    return yaml.load(text, Loader=_UniqueKeys)  # noqa: S506 - a safe loader
+
+
 class FrontMatter:
     """Checks one block's front matter, reporting each problem at the line of its key."""
 
@@ -45,7 +64,7 @@ class FrontMatter:
     def read(self) -> dict[str, Any] | None:
         """The checked values, or None when the front matter cannot describe a block."""
         try:
-            data = yaml.load(self.text, Loader=_SAFE_LOADER) or {}
+            data = load_yaml(self.text) or {}
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = self.first_line + 1 + (mark.line if mark else 0)

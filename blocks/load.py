@@ -10,7 +10,7 @@ import yaml
 
 from blocks.build import build_block
 from blocks.catalogues import CatalogueError, load_translation
-from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN
+from blocks.frontmatter import _MISTAKEN_LANGS, LANG_PATTERN, load_yaml
 from blocks.l10n import Unit, course_units
 from blocks.model import Block, Course, Report
 from blocks.syntax.attributes import ID_PATTERN
@@ -73,7 +73,7 @@ class Loader:
 
     def _course_yaml(self, path: Path) -> dict[str, Any] | None:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = load_yaml(path.read_text(encoding="utf-8")) or {}
         except FileNotFoundError:
             self.report.error(path, 0, "missing-file", f"a course folder needs a {COURSE_FILE}")
             return None
@@ -118,7 +118,7 @@ class Loader:
 def units_of_course(course: Course) -> list[Unit]:
     """The translation units of a course's own texts, from its course.yaml (see l10n.course_units)."""
     path = course.source
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path.read_text(encoding="utf-8")) or {}
     return course_units(data, {key: _key_line(path, key) for key in ("title", "summary", "audience")})
 
 
@@ -177,7 +177,7 @@ def find_course(name: str, courses: Path) -> Path:
 
 def _course_id(folder: Path) -> str | None:
     try:
-        data = yaml.safe_load((folder / COURSE_FILE).read_text(encoding="utf-8"))
+        data = load_yaml((folder / COURSE_FILE).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return None
     return str(data.get("id")) if isinstance(data, dict) else None
