@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,9 @@ class Loader:
         if data is None:
             return None
         blocks = []
-        for entry in data["blocks"]:
+        for index, entry in enumerate(data["blocks"]):
+            if not self._listed_block_exists(path, index, entry):
+                continue
             block = self.block(folder / str(entry))
             if block is not None:
                 blocks.append(block)
@@ -70,6 +73,21 @@ class Loader:
             lang=source_lang,
             translations={lang: _course_texts(path, lang, units) for lang in languages if lang != source_lang},
         )
+
+    def _listed_block_exists(self, path: Path, index: int, entry: object) -> bool:
+        """A block course.yaml lists is a folder beside it holding block.md; if not, the error is
+        at the line that lists it, with the folder meant when one is close."""
+        line = _entry_line(path, index)
+        if not isinstance(entry, str):
+            self.report.error(path, line, "bad-value", f"each entry of 'blocks' is a block's folder name, not {entry!r}")
+            return False
+        if _block_file(path.parent / entry).is_file():
+            return True
+        folders = sorted(p.name for p in path.parent.iterdir() if (p / BLOCK_FILE).is_file())
+        meant = difflib.get_close_matches(entry, folders, n=1, cutoff=0.8)
+        suggestion = f"; did you mean {meant[0]!r}?" if meant else f"; the block folders here are: {', '.join(folders) or 'none'}"
+        self.report.error(path, line, "missing-file", f"block folder {entry!r} has no {BLOCK_FILE}{suggestion}")
+        return False
 
     def _course_yaml(self, path: Path) -> dict[str, Any] | None:
         try:
@@ -149,6 +167,15 @@ def load_courses(root: Path, loader: Loader | None = None) -> list[Course]:
 
 def _block_file(path: Path) -> Path:
     return path / BLOCK_FILE if path.is_dir() or path.suffix != ".md" else path
+
+
+def _entry_line(path: Path, index: int) -> int:
+    """The line of course.yaml that holds the `index`-th item under 'blocks:' (that line itself
+    for a list written in brackets)."""
+    start = _key_line(path, "blocks")
+    items = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if number > start and line.lstrip().startswith("- ")]
+    return items[index] if index < len(items) else start
 
 
 def _key_line(path: Path, key: str) -> int:
