@@ -77,6 +77,8 @@ def _check_ids(block: Block, report: Report) -> None:
 
 
 def _check_agenda(block: Block, report: Report) -> None:
+    if block.duration < 1:
+        return  # missing or not a number of minutes: the front matter's own error says so, once
     total = sum(activity.minutes for activity in block.activities)
     if total > block.duration:
         last = block.activities[-1].line
