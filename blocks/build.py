@@ -4,6 +4,7 @@ small `render_<kind>` function, and anything the builder does not know is report
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -177,7 +178,9 @@ class BlockBuilder:
         kind: str = opening.meta["kind"]
         attrs: Attributes = opening.meta["attrs"]
         if kind not in ATTRIBUTES:
-            self.error(line, "unknown-container", f"unknown container ':::{kind}'; known containers are {', '.join(ATTRIBUTES)}")
+            close = difflib.get_close_matches(kind.lower(), list(ATTRIBUTES), n=1)
+            meant = f" (did you mean ':::{close[0]}'?)" if close else ""
+            self.error(line, "unknown-container", f"unknown container ':::{kind}'{meant}; known containers are {', '.join(ATTRIBUTES)}")
             return None
         if kind not in ALLOWED_INSIDE.get(parent, frozenset()):
             where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside {article(parent)}")
