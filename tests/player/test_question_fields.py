@@ -113,3 +113,22 @@ def test_the_quiz_head_follows_each_learners_attempts(client: FlaskClient, app: 
     sign_up(newcomer, email="newcomer@example.org")
     fresh = newcomer.get(f"{BASE}/check").get_data(as_text=True)
     assert "3 attempts left" in fresh and "Attempt 1:" not in fresh and 'name="action" value="submit"' in fresh
+
+
+def test_choose_all_that_apply_is_said_once(client: FlaskClient) -> None:
+    """The note of a multiple-choice question, unless its stem says it already (as the bundled
+    core blocks' stems do, following docs/authoring.md)."""
+    core = Loader().course(COURSES / "core-blocks").blocks[0]
+    quiz = next(q for q in core.quizzes if any("Choose all that apply." in x.stem_html for x in q.questions if x.type == "multiple"))
+    step = next(s.id for s in core.sections if quiz in s.nodes(type(quiz)))
+    page = client.get(f"/courses/core-blocks/{core.id}/{step}").get_data(as_text=True)
+    for question in (q for q in quiz.questions if q.type == "multiple"):
+        shown = re.search(rf'<fieldset class="question" id="{question.id}">.*?</fieldset>', page, re.DOTALL)[0]
+        assert shown.count("Choose all that apply.") == 1, question.id
+    sample = client.application.test_client()
+    sign_up(sample)
+    multiple = next(q for q in QUIZ.questions if q.type == "multiple")
+    assert "Choose all that apply." not in multiple.stem_html
+    shown = re.search(rf'<fieldset class="question" id="{multiple.id}">.*?</fieldset>',
+                      sample.get(f"{BASE}/check").get_data(as_text=True), re.DOTALL)[0]
+    assert '<p class="meta">Choose all that apply.</p>' in shown  # a stem that does not say it gets the note
