@@ -37,6 +37,7 @@ PAGES = {
     "sign up": "/signup",
     "sign in": "/signin",
     "saved on this device (offline)": "/offline/saved",
+    "not on this device (offline)": "/offline/missing",
 }
 
 

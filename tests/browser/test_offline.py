@@ -63,6 +63,8 @@ def test_a_downloaded_block_is_taken_offline_and_synced_once(tablet: tuple[Brows
         page.goto(f"{START}{section.id}")
         page.get_by_role("heading", name=section.title, exact=True).wait_for()
     assert [url for url in failed if "/courses/" in url or "/static/" in url] == []
+    page.goto("/courses/core-blocks/")  # never downloaded: the stored page says so
+    page.get_by_role("heading", name="This page is not on this device").wait_for()
 
     page.goto(f"{START}{QUIZ_STEP}")
     answer_quiz(page, QUIZ, {q.id: correct_response(q) for q in QUIZ.questions})

@@ -252,3 +252,10 @@ def test_steps_seen_and_a_quiz_in_one_batch_leave_the_learner_where_they_went_la
         assert sorted(session.scalars(select(SectionView.section_id)).all()) == sorted(sections[:2])
         progress = session.scalars(select(BlockProgress)).one()
     assert progress.last_section == sections[2]
+
+
+def test_a_download_stores_the_not_on_this_device_page_in_its_language(client: FlaskClient) -> None:
+    """The service worker shows it, offline, for a page never downloaded: in the download's language."""
+    manifest = client.get(f"/courses/core-blocks/{BLOCK.id}/offline.json?lang=uk").json
+    assert "/offline/missing" in manifest["pages"] and manifest["lang"] == "uk"
+    assert "Цієї сторінки немає на цьому пристрої" in client.get("/offline/missing?lang=uk").get_data(as_text=True)

@@ -89,11 +89,18 @@ def download(course_id: str, block_id: str) -> Response:
     pages = [url_for("learn.block_start", course_id=course.id, block_id=block.id),
              *(f"{base}/{step}" for step in step_ids),
              *(url_for("learn.handout", course_id=course.id, block_id=block.id, handout_id=h.id) for h in block.handouts),
-             url_for("offline.saved")]
+             url_for("offline.saved"), url_for("offline.missing")]
     assets = [url_for("static", filename=name) for name in SHELL] + [f"{base}/media/{name}" for name in media]
     return jsonify(course=course.id, block=block.id, version=block.version, lang=current_lang(),
                    title=store().in_language(course, block, current_lang()).title,
                    steps=[f"{base}/{step}" for step in step_ids], pages=pages, assets=assets)
+
+
+@bp.get("/offline/missing")
+@allow("public")
+def missing() -> str:
+    """What the device shows, offline, for a page it never stored: in the download's language."""
+    return render_template("offline_missing.html")
 
 
 @bp.get("/offline/saved")

@@ -61,10 +61,12 @@ function storedFirst(request) {
   return stored(request).then(function (found) { return found || fetch(request); });
 }
 
-function offlinePage() { // a page that was never downloaded: say so, in the page's own words
-  return new Response("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
-    "<title>Offline</title><h1>Offline</h1><p>This page was not downloaded for offline use.</p>",
-    { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+function offlinePage() { // a page that was never downloaded: say so, as stored with a download (its language)
+  return caches.match("/offline/missing", { ignoreSearch: true }).then(function (stored) {
+    return stored || new Response("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'>" +
+      "<title>Offline</title><h1>Offline</h1><p>This page was not downloaded for offline use.</p>",
+      { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+  });
 }
 
 /* Send a form; if the network fails, keep it, then answer from the device. A form that did
