@@ -50,8 +50,6 @@ class CatalogueError(ValueError):
         self.path, self.line, self.problem = path, line, problem
 
 
-_KEYWORD = re.compile(r'(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
-_QUOTED = re.compile(r'(?:#~\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"(?:[^"\\]|\\.)*"\s*')
 _MEND = "each text is in double quotes on its line, a quote inside it written \\\"; mend the line or take the file back from version control"
 
 
@@ -59,15 +57,14 @@ def read_catalogue(path: Path) -> polib.POFile:
     """A catalogue as polib reads it, refused (CatalogueError) where polib would stop or, worse,
     read on: a text whose closing quote is missing would lose its last letter when rewritten."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[:error.start].count(b"\n") + 1
         raise CatalogueError(path, line, "the file is not UTF-8: save it as UTF-8 (its header saying charset=UTF-8)") from None
-    for number, line in enumerate(lines, 1):
-        if _KEYWORD.match(line) and not _QUOTED.fullmatch(line):
-            raise CatalogueError(path, number, f"this line's text is not closed: {_MEND}")
+    if unclosed := _unclosed_line(text):
+        raise CatalogueError(path, unclosed, f"this line's text is not closed: {_MEND}")
     try:
-        catalogue = polib.pofile(str(path), wrapwidth=0, encoding="utf-8")
+        catalogue = polib.pofile(text, wrapwidth=0, encoding="utf-8")
     except (OSError, ValueError) as error:  # polib: "Syntax error in po file <path> (line N)"
         found = re.search(r"\(line (\d+)\)", str(error))
         raise CatalogueError(path, int(found[1]) if found else 1, f"this line cannot be read as part of a PO catalogue: {_MEND}") from None
@@ -78,6 +75,19 @@ def read_catalogue(path: Path) -> polib.POFile:
             raise CatalogueError(path, entry.linenum, f"this text is also translated at line {seen[key]}, and only one of the two could count: keep one")
         seen[key] = entry.linenum
     return catalogue
+
+
+def _unclosed_line(text: str) -> int:
+    """The first line that opens a quoted text and ends before closing it (0: none). String
+    methods, not a pattern per line: the player checks every catalogue when content loads."""
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.rstrip()
+        if '"' not in line or (line[0] == "#" and not line.startswith("#~")):
+            continue
+        body = line[:-1]
+        if not line.endswith('"') or line.index('"') == len(line) - 1 or (len(body) - len(body.rstrip("\\"))) % 2:
+            return number  # no closing quote, a lone opening one, or the last quote escaped
+    return 0
 
 
 def check_catalogues(source: Path, report: Report) -> None:
