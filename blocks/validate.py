@@ -33,7 +33,6 @@ def check_block(block: Block, report: Report) -> None:
             _check_question(block, question, report)
     _check_links(block, report)
     _check_media(block, report)
-    check_catalogues(block.path, report)
     item_writing.check_block(block, report)
 
 
@@ -47,7 +46,6 @@ def check_course(course: Course, report: Report) -> None:
         for prerequisite in block.prerequisites:
             if prerequisite not in seen:
                 report.error(block.path, 1, "unknown-prerequisite", f"prerequisite {prerequisite!r} is not a block of course {course.id!r}")
-    check_catalogues(course.source, report)
     item_writing.check_course(course, report)
 
 
@@ -167,6 +165,7 @@ def validate_paths(paths: Iterable[Path]) -> tuple[list[Course], Report, int]:
             for folder in find_courses(path):
                 if course := loader.course(folder):
                     check_course(course, loader.report)
+                    check_catalogues(course.source, loader.report)
                     courses.append(course)
             if not is_course(path):
                 check_notes(notes_folder(path), loader.report)
@@ -178,4 +177,5 @@ def validate_paths(paths: Iterable[Path]) -> tuple[list[Course], Report, int]:
             loader.block(path)
     for block in loader.blocks:
         check_block(block, loader.report)
+        check_catalogues(block.path, loader.report)  # here, not in check_block: the player finds them as it reads them
     return courses, loader.report, len(loader.blocks)

@@ -73,23 +73,25 @@ class ContentStore:
         return (course, block) if course and block else None
 
     def in_language(self, course: Course, block: Block, lang: str) -> Block:
-        """The block in `lang` when the course offers it, unit by unit; else the source (also
-        while its catalogue cannot be read: the course's reload is refused and says why)."""
+        """The block in `lang` when the course offers it, unit by unit; else the source. A
+        catalogue that cannot be read is found here, when the block is first asked for in its
+        language (checking every catalogue at each reload would double a reload's time): the
+        source is shown, and the problem is listed with the content problems."""
         if lang == block.lang or lang not in course.languages:
             return block
-        return self.memory.get(TRANSLATED_BLOCKS, block, lambda: _translated(block, lang),
+        return self.memory.get(TRANSLATED_BLOCKS, block, lambda: self._translated(course, block, lang),
                                course=course.id, block=block.id, lang=lang)
+
+    def _translated(self, course: Course, block: Block, lang: str) -> Block:
+        try:
+            return translated_block(block, lang)[0]
+        except CatalogueError as error:
+            self.problems.setdefault(course.id, Report()).error(error.path, error.line, "unreadable-catalogue", error.problem)
+            return block
 
     def all(self) -> list[Course]:
         self.refresh()
         return sorted(self.courses.values(), key=lambda c: c.title)
-
-
-def _translated(block: Block, lang: str) -> Block:
-    try:
-        return translated_block(block, lang)[0]
-    except CatalogueError:
-        return block
 
 
 def _signature(root: Path) -> tuple:

@@ -24,10 +24,12 @@ def block(course_id: str, block_id: str) -> str:
 @bp.get("/preview/problems")
 @allow("trainer")
 def problems() -> str:
-    """Validation reports of edits that were refused; learners still get the last good version."""
+    """Validation reports of edits that were refused (learners still get the last good version),
+    and catalogues found unreadable while the course is served."""
     content = store()
     content.refresh()
-    return render_template("problems.html", problems=content.problems)
+    refused = {course_id for course_id, report in content.problems.items() if any(d.code != "unreadable-catalogue" for d in report.errors)}
+    return render_template("problems.html", problems=content.problems, refused=refused)
 
 
 @bp.get("/preview/<course_id>/pack.pdf")
