@@ -52,7 +52,7 @@ def _enforce() -> object:
     user = current_user()
     if user is None or user.is_guest:
         return redirect(url_for("account.signin", next=request.full_path))
-    if policy in _STAFF and user.role not in _STAFF[policy]:
+    if policy in _STAFF and not may(policy):
         abort(403)
     return None
 
