@@ -220,8 +220,13 @@ def quiz_status(quiz: Quiz, attempts: list[AttemptRow]) -> QuizStatus:
 
 def unanswered(quiz: Quiz, answered: Iterable[str]) -> int:
     """How many of a quiz's questions have no answer among the question ids `answered`."""
+    return len(unanswered_numbers(quiz, answered))
+
+
+def unanswered_numbers(quiz: Quiz, answered: Iterable[str]) -> list[int]:
+    """The numbers (1 first) of a quiz's questions with no answer among the ids `answered`."""
     given = set(answered)
-    return sum(1 for question in quiz.questions if question.id not in given)
+    return [number for number, question in enumerate(quiz.questions, 1) if question.id not in given]
 
 
 def required_before(course: Course, block: Block) -> list[Block]:

@@ -108,6 +108,8 @@ def test_a_half_answered_quiz_asks_before_an_attempt_is_spent(app: Flask, client
     page = client.get(response.location).get_data(as_text=True)
     missing = len(QUIZ.questions) - 1
     assert f"{missing} questions are not answered: submit anyway?" in page
+    listed = re.findall(r'<li><a href="[^"#]+#([^"]+)">Question (\d+)</a></li>', page)  # which ones, each a link to it
+    assert listed == [(q.id, str(n)) for n, q in enumerate(QUIZ.questions, 1) if n > 1]
     with app.app_context():
         attempt = db.session().scalars(select(Attempt)).one()
         assert attempt.submitted_at is None  # nothing spent yet, and the answer given is kept

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 from blocks.model import Block, Quiz, QuizKind
 from blocks.scoring import InvalidResponse
 from player.domain.progress import (
-    block_status, final_test_taken, latest_answers, open_answers, quiz_statuses, unanswered,
+    block_status, final_test_taken, latest_answers, open_answers, quiz_statuses, unanswered_numbers,
 )
 from player.domain.recording import Outcome, QuizAnswers, Where, attempt_seed, record_quiz
 from player.store.models import Attempt
@@ -69,11 +69,11 @@ def confirm(course_id: str, block_id: str, step_id: str, quiz_id: str) -> str | 
     status = quiz_statuses(db.reader(), user_id, course.id, block, [quiz])[0]
     attempt = status.open_attempt
     saved = open_answers(db.reader(), user_id, course.id).get(attempt.id, {}) if attempt else {}
-    missing = unanswered(quiz, saved)
+    numbers = unanswered_numbers(quiz, saved)
     step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
-    if attempt is None or not missing:
+    if attempt is None or not numbers:
         return redirect(f"{step_url}#{quiz.id}")
-    return render_template("confirm.html", course=course, block=block, quiz=quiz, missing=missing,
+    return render_template("confirm.html", course=course, block=block, quiz=quiz, missing=len(numbers), numbers=numbers,
                            step_url=step_url, client_id=new_client_id(), seed=attempt_seed(user_id, quiz.id, attempt.number))
 
 
