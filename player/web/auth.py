@@ -25,12 +25,13 @@ from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature
 from limits.storage import MemoryStorage, RedisStorage
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import IntegrityError
 
 from player.domain.accounts import Visitor, normalise_email
 from player.store.database import Read
 from player.store.keeping import SESSION_COOKIES
 from player.store.limits import SCHEME, DatabaseLimits
-from player.store.models import LoginSession, LtiAccount, User
+from player.store.models import LoginSession, LtiAccount, User, new_token
 from player.web import db
 from player.web.pages import memory
 
@@ -79,10 +80,9 @@ def signed_in_account() -> User:
     return user
 
 
-def start_session(user_id: int, *, remember: bool = False) -> None:
-    """Open a fresh server-side session (a new id: no fixation of an old cookie). `remember`:
-    the cookie outlives the browser (a guest's, whose progress is tied to it); a signed-in
-    person's ends with the browser, so a shared computer does not stay signed in."""
+def start_session(user_id: int) -> None:
+    """Open a fresh server-side session for a person signing in (a new id: no fixation of an old
+    cookie). Its cookie ends with the browser, so a shared computer does not stay signed in."""
     with db.writing() as write:
         row = LoginSession(user_id=user_id)
         write.add(row)
@@ -91,7 +91,7 @@ def start_session(user_id: int, *, remember: bool = False) -> None:
     lang = session.get("lang")
     session.clear()
     session["sid"] = sid
-    session.permanent = remember
+    session.permanent = False
     if lang:
         session["lang"] = lang
     g.pop("user", None)
@@ -113,20 +113,61 @@ def end_other_sessions(user_id: int) -> None:
         write.execute(delete(LoginSession).where(LoginSession.user_id == user_id, LoginSession.id != keep))
 
 
+# The session key of a first-time visitor's guest session id, chosen before the guest exists.
+GUEST_TO_BE = "guest"
+
+
+def prepare_guest() -> None:
+    """Choose, in the cookie only, the session id a first-time visitor's guest will have. Nothing
+    is written (a GET changes no state): the guest is made by the first thing they send, with this
+    id, so a send whose reply is lost (and the cookie that reply set with it) is sent again as the
+    same guest."""
+    if current_user() is None and not _chosen_guest():
+        session[GUEST_TO_BE] = new_token()
+
+
+def _chosen_guest() -> str | None:
+    chosen = session.get(GUEST_TO_BE)
+    return chosen if isinstance(chosen, str) and 0 < len(chosen) <= 64 else None
+
+
 def ensure_learner() -> Visitor:
-    """The current user, creating a guest (kept in the session) for a first-time visitor."""
+    """The current user, creating a guest (kept in the session) for a first-time visitor.
+
+    A guest's session keeps what the cookie held (the language, the form token's secret), so the
+    page's other forms stay valid; its id is the one `prepare_guest` chose, if it did."""
     user = current_user()
     if user is not None:
         return user
+    chosen = _chosen_guest()
+    try:
+        sid = _new_guest(chosen)
+    except IntegrityError:
+        if chosen is None:
+            raise
+        # That session exists: made by an earlier send whose reply never arrived, or by another
+        # tab's send at the same moment. It is this cookie's guest.
+        sid = chosen
+    session.pop(GUEST_TO_BE, None)
+    session["sid"] = sid
+    session.permanent = True  # the guest's progress is tied to the cookie: it outlives the browser
+    g.pop("user", None)
+    user = current_user()
+    assert user is not None
+    return user
+
+
+def _new_guest(chosen: str | None) -> str:
+    """A new guest and its session, whose id is `chosen` if given; IntegrityError when a session
+    with that id exists (nothing is then written)."""
     with db.writing() as write:
         guest = User()
         write.add(guest)
         write.flush()
-        guest_id = guest.id
-    start_session(guest_id, remember=True)
-    user = current_user()
-    assert user is not None
-    return user
+        row = LoginSession(user_id=guest.id, **({"id": chosen} if chosen else {}))
+        write.add(row)
+        write.flush()
+        return row.id
 
 
 def find_user(email: str) -> User | None:

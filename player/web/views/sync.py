@@ -29,7 +29,7 @@ from player.domain.recording import CLIENT_ID, QuizAnswers, Where
 from player.domain.sync import MAX_ITEMS, Held, QuizItem, Queued, Status, SurveyItem, Synced, ViewItem, record_batch
 from player.web import db
 from player.web.access import allow
-from player.web.auth import ensure_learner
+from player.web.auth import ensure_learner, prepare_guest
 from player.web.content import store
 from player.web.security import csrf_token
 from player.web.forms import MAX_SEED, SURVEY_SEED, field_names, responses
@@ -48,19 +48,18 @@ def sync() -> Response:
     if not isinstance(items, list) or not 0 < len(items) <= MAX_ITEMS:
         return Response(json.dumps({"error": f"send {{\"items\": [...]}} with 1 to {MAX_ITEMS} items"}), 400, mimetype="application/json")
     results = [_answer(found) for found in _record(items)]
-    # A first sync may have made the visitor a guest, with a fresh session and so a fresh form
-    # token: the page that sent it puts this one in its forms, which stay valid.
+    # The session's form token, as GET /sync gave it (making a guest keeps the session's secret):
+    # a device that skipped GET /sync puts this one in its page's forms.
     return jsonify(results=results, form_token=csrf_token())
 
 
 @bp.get("/sync")
 @allow("guest")
 def form_token() -> Response:
-    """Ready to send: the visitor made a learner (a guest, when new) and the session's form token,
-    asked before each send. A first-time visitor's session changes here, not in the send, so a
-    send whose reply is lost is sent again as the same learner, and the page's forms, given the
-    new token, stay valid while it runs."""
-    ensure_learner()
+    """Ready to send: the session's form token, asked before each send (a page without a form has
+    none to read). A first-time visitor's guest session id is chosen here, in the cookie only, and
+    the send makes the guest with it: a send whose reply is lost goes again as the same guest."""
+    prepare_guest()
     return jsonify(form_token=csrf_token())
 
 

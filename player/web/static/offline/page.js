@@ -45,8 +45,9 @@
     Array.prototype.forEach.call(document.querySelectorAll('input[name="csrf_token"]'), function (f) { f.value = formToken; });
   }
 
-  /* Asked before each send, on any page (one without a form too): the server makes the visitor a
-   * learner first, so the send itself never changes the session; "" when it cannot be had now. */
+  /* Asked before each send, on any page (one without a form too): the session's form token, and
+   * for a first-time visitor the id of the guest the send will make, so that a send whose reply
+   * is lost goes again as the same guest; "" when it cannot be had now. */
   function token() {
     return fetch("/sync", { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (reply) {
       return reply.ok ? reply.json().then(function (answer) { return answer.form_token || ""; }) : "";
