@@ -49,6 +49,7 @@ class AttemptRow(NamedTuple):
     submitted_at: datetime | None
     percent: float | None
     passed: bool | None
+    seed: int  # its shuffle and its form's field tokens
 
 
 class AnswerRow(NamedTuple):
@@ -195,7 +196,7 @@ _MARKS = Read(union_all(
 ))
 _SURVEYED = Read(_mark("surveyed", SurveyAnswer, SurveyAnswer.survey_id))
 _ATTEMPTS = Read(select(
-    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
+    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed, Attempt.seed,
 ).where(_in_course(Attempt)).order_by(Attempt.number), AttemptRow)
 
 

@@ -80,7 +80,7 @@ def _progress_statement(dialect: str) -> Write:
 _LOCK = Read(select(User.id).where(User.id == bindparam("user_id")).with_for_update())
 _IN_BLOCK = dict(user_id=bindparam("user_id"), course_id=bindparam("course_id"), block_id=bindparam("block_id"))
 _BLOCK_ATTEMPTS = Read(select(
-    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed,
+    Attempt.id, Attempt.block_id, Attempt.quiz_id, Attempt.number, Attempt.submitted_at, Attempt.percent, Attempt.passed, Attempt.seed,
 ).filter_by(**_IN_BLOCK).order_by(Attempt.number), AttemptRow)
 _VIEWED = Read(select(SectionView.section_id).filter_by(**_IN_BLOCK))
 _ANSWERS_OF = Read(select(Answer.question_id, Answer.response, Answer.points, Answer.max_points).where(
@@ -191,13 +191,15 @@ class QuizAnswers:
     scores: dict[str, Score]
     submit: bool
     anyway: bool = False  # submit even with questions unanswered: the learner was asked and said yes
+    seed: int | None = None  # the seed the form was made with
 
     @classmethod
-    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool, anyway: bool = False) -> QuizAnswers:
+    def read(cls, quiz: Quiz, responses: dict[str, dict[str, Any]], submit: bool, anyway: bool = False,
+             seed: int | None = None) -> QuizAnswers:
         """InvalidResponse when an answer does not fit its question: nothing is written then."""
         questions = {q.id: q for q in quiz.questions}
         scores = {qid: score_question(questions[qid], response) for qid, response in responses.items()}
-        return cls(quiz, responses, scores, submit, anyway)
+        return cls(quiz, responses, scores, submit, anyway, seed)
 
 
 class Outcome(StrEnum):
@@ -274,7 +276,7 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     latest = writes.latest(status)
     missing = unanswered(given.quiz, {*latest, *given.responses}) if given.submit else 0
     if not given.submit or (missing and not given.anyway):
-        attempt = status.open_attempt or _new_attempt(writes, where, status)
+        attempt = status.open_attempt or _new_attempt(writes, where, status, given.seed)
         _append_answers(writes, attempt.id, given, latest)
         now = attempts if status.open_attempt else [*attempts, attempt]
         stamped = None if batch else stamp_progress(write, where, now)
@@ -285,7 +287,7 @@ def record_quiz(write: Session, where: Where, given: QuizAnswers, client_id: str
     percent = round(quiz_percent(given.quiz, scores), 2)
     finished = Finished(utcnow(), percent, passed(given.quiz, percent))
     if status.open_attempt is None:  # answered and submitted at once: the attempt is written finished
-        done = _new_attempt(writes, where, status, finished)
+        done = _new_attempt(writes, where, status, given.seed, finished)
     else:
         done = status.open_attempt._replace(submitted_at=finished.at, percent=percent, passed=finished.passed)
         writes.finish(done)
@@ -312,15 +314,23 @@ class Finished:
     passed: bool
 
 
-def _new_attempt(writes: Writes, where: Where, status: QuizStatus, finished: Finished | None = None) -> AttemptRow:
-    """A new attempt, open, or already finished when it is answered and submitted at once."""
+def _new_attempt(writes: Writes, where: Where, status: QuizStatus, shown: int | None,
+                 finished: Finished | None = None) -> AttemptRow:
+    """A new attempt, open, or already finished when it is answered and submitted at once. Its
+    seed is the one its form was shown with (`shown`): a first-time visitor's page had no learner
+    to make it from, and the guest their first save makes must not see the options move. Only
+    the two seeds a page could have shown are taken, so a form cannot pick its own order."""
     number = 1 + max((a.number for a in status.submitted), default=0)
     ended = {"submitted_at": finished.at, "percent": finished.percent, "passed": finished.passed} if finished else \
         {"submitted_at": None, "percent": None, "passed": None}
+    seed = attempt_seed(where.user_id, status.quiz.id, number)
+    if shown is not None and shown == attempt_seed(None, status.quiz.id, number):
+        seed = shown
     values = {**where.params, "quiz_id": status.quiz.id, "block_version": where.block.version, "number": number,
-              "seed": attempt_seed(where.user_id, status.quiz.id, number), "started_at": utcnow(), **ended}
+              "seed": seed, "started_at": utcnow(), **ended}
     attempt_id = writes.new_attempt(values)
-    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, ended["submitted_at"], ended["percent"], ended["passed"])
+    return AttemptRow(attempt_id, where.block.id, status.quiz.id, number, ended["submitted_at"], ended["percent"],
+                      ended["passed"], seed)
 
 
 def _append_answers(writes: Writes, attempt_id: int, given: QuizAnswers, latest: dict[str, Latest]) -> None:

@@ -114,8 +114,8 @@ class LearnerParts:
         frame = _quiz_frame(self.course, self.block, self.step_id, status)
         if not frame.names:
             return frame.fill({})
-        number = status.open_attempt.number if status.open_attempt else len(status.submitted) + 1
-        seed = attempt_seed(self.learner, quiz.id, number)
+        opened = status.open_attempt
+        seed = opened.seed if opened else attempt_seed(self.learner, quiz.id, len(status.submitted) + 1)
         return frame.fill({
             "form_ids": lambda: form_ids(self.client_id, seed),
             "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id]),

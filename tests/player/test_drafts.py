@@ -143,3 +143,44 @@ def test_the_question_is_not_asked_when_nothing_is_missing(client: FlaskClient) 
     sign_up(client)
     response = client.get(f"{STEP_URL}/quiz/{QUIZ.id}/confirm")
     assert response.status_code == 302 and response.location.endswith(f"{STEP_URL}#{QUIZ.id}")
+
+
+
+# -- a new attempt's order: the one its page showed ------------------------------------------
+CORE = Loader().course(COURSES / "core-blocks")  # public: a first-time visitor may answer
+CORE_BLOCK = CORE.blocks[1]
+CORE_QUIZ = next(q for q in CORE_BLOCK.quizzes if q.attempts)
+CORE_STEP = f"/courses/core-blocks/{CORE_BLOCK.id}/" + next(s.id for s in CORE_BLOCK.sections if CORE_QUIZ in s.nodes(type(CORE_QUIZ)))
+
+
+def _seed_and_order(client: FlaskClient) -> tuple[str, list[str]]:
+    """The quiz form's seed and the order its questions' options are shown in."""
+    page = client.get(CORE_STEP).get_data(as_text=True)
+    return form_on_page(page, CORE_QUIZ)["seed"], re.findall(r'name="q-[^"]+" value="([^"]+)"', page)
+
+
+def _save_one(client: FlaskClient, seed: str) -> None:
+    single = next(q for q in CORE_QUIZ.questions if q.options)
+    form = {**form_on_page(client.get(CORE_STEP).get_data(as_text=True), CORE_QUIZ), "seed": seed, "action": "save",
+            f"q-{single.id}": names_for(client, int(seed)).token(single, "option", 1)}
+    post(client, f"{CORE_STEP}/quiz/{CORE_QUIZ.id}", form)
+
+
+def test_a_first_time_visitors_options_stay_in_place_when_their_first_save_makes_them_a_guest(
+        app: Flask, client: FlaskClient) -> None:
+    """The page had no learner to make the order from; the guest the save makes keeps it."""
+    seed, order = _seed_and_order(client)
+    assert len(order) > 2
+    _save_one(client, seed)
+    assert _seed_and_order(client) == (seed, order)
+    with app.app_context():
+        assert db.session().scalars(select(Attempt.seed)).all() == [int(seed)]
+
+
+def test_a_form_cannot_choose_its_attempts_order(app: Flask, client: FlaskClient) -> None:
+    """Only a seed a page could have shown is taken for a new attempt; any other gives the learner's."""
+    sign_up(client)
+    _save_one(client, "12345")
+    with app.app_context():
+        stored = db.session().scalars(select(Attempt.seed)).all()
+    assert len(stored) == 1 and stored != [12345] and _seed_and_order(client)[0] == str(stored[0])

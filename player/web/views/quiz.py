@@ -12,7 +12,7 @@ from blocks.scoring import InvalidResponse
 from player.domain.progress import (
     block_status, final_test_taken, latest_answers, open_answers, quiz_statuses, unanswered_numbers,
 )
-from player.domain.recording import Outcome, QuizAnswers, Where, attempt_seed, record_quiz
+from player.domain.recording import Outcome, QuizAnswers, Where, record_quiz
 from player.store.models import Attempt
 from player.web import db
 from player.web.access import allow
@@ -34,8 +34,9 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
     submission = client_id()
     step_url = url_for("learn.step", course_id=course.id, block_id=block.id, step_id=step_id)
     try:
-        given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(submitted_seed())),
-                                 submit=request.form.get("action") == "submit", anyway=request.form.get("anyway") == "1")
+        seed = submitted_seed()
+        given = QuizAnswers.read(quiz, responses(quiz.questions, field_names(seed)), submit=request.form.get("action") == "submit",
+                                 anyway=request.form.get("anyway") == "1", seed=seed)
     except InvalidResponse:
         return _unreadable(step_url, quiz)
     user = ensure_learner()
@@ -74,7 +75,7 @@ def confirm(course_id: str, block_id: str, step_id: str, quiz_id: str) -> str | 
     if attempt is None or not numbers:
         return redirect(f"{step_url}#{quiz.id}")
     return render_template("confirm.html", course=course, block=block, quiz=quiz, missing=len(numbers), numbers=numbers,
-                           step_url=step_url, client_id=new_client_id(), seed=attempt_seed(user_id, quiz.id, attempt.number))
+                           step_url=step_url, client_id=new_client_id(), seed=attempt.seed)
 
 
 @bp.get("/courses/<course_id>/<block_id>/<step_id>/quiz/<quiz_id>/attempts/<int:number>")

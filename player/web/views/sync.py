@@ -193,7 +193,7 @@ def _work(endpoint: str, args: dict[str, Any], block: Block, where: Where, form:
             raise ValueError("the form's seed is missing")
         # anyway: the device could not ask about unanswered questions; the learner pressed Submit
         given = QuizAnswers.read(quiz, responses(quiz.questions, reading.field_names(int(seed)), form),
-                                 submit=form.get("action") == "submit", anyway=True)
+                                 submit=form.get("action") == "submit", anyway=True, seed=int(seed))
         return QuizItem(where, given)
     if endpoint == "learn.survey":
         survey_id = args["survey_id"]
