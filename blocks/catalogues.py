@@ -18,7 +18,7 @@ from typing import Protocol
 
 import polib
 
-from blocks.l10n import STATUS_HEADER, Translation, Unit, unit_problem
+from blocks.l10n import STATUS_HEADER, Translation, Unit
 from blocks.model import Report
 
 LOCALES = "locales"
@@ -91,12 +91,28 @@ def _unclosed_line(text: str) -> int:
 
 
 def check_catalogues(source: Path, report: Report) -> None:
-    """Every catalogue beside `source` (a block, course.yaml, a country note) can be read."""
+    """Every catalogue beside `source` (a block, course.yaml, a country note) can be read, and
+    says draft or reviewed."""
     for path in sorted((source.parent / LOCALES).glob("*.po")):
         try:
-            read_catalogue(path)
+            catalogue = read_catalogue(path)
         except CatalogueError as error:
             report.error(error.path, error.line, "unreadable-catalogue", error.problem)
+            continue
+        stated = catalogue.metadata.get(STATUS_HEADER)
+        if stated is not None and stated not in REVIEW_STATES:
+            line = next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if STATUS_HEADER in text), 1)
+            report.error(path, line, "bad-translation-status",
+                         f"{STATUS_HEADER} is {stated!r}; write 'draft', or 'reviewed' once a native-speaking expert has "
+                         "reviewed it (until then learners are told it is a draft)")
+
+
+REVIEW_STATES = ("draft", "reviewed")
+
+
+def review_status(catalogue: polib.POFile) -> str:
+    """"reviewed" only when the catalogue says so exactly; anything else is a draft."""
+    return "reviewed" if catalogue.metadata.get(STATUS_HEADER) == "reviewed" else "draft"
 
 
 def load_translation(block_path: Path, lang: str, units: list[Unit]) -> Translation:
@@ -107,10 +123,10 @@ def load_translation(block_path: Path, lang: str, units: list[Unit]) -> Translat
     if path.is_file():
         catalogue = read_catalogue(path)
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
-        result.status = catalogue.metadata.get(STATUS_HEADER, "draft")
+        result.status = review_status(catalogue)
     for unit in units:
         entry = entries.get((unit.context, unit.source))
-        if entry is None or not entry.msgstr or entry.fuzzy or unit_problem(unit.source, entry.msgstr):
+        if entry is None or not entry.msgstr or entry.fuzzy or unit.problem(entry.msgstr):
             result.missing.append(unit)
         else:
             result.texts[(unit.context, unit.source)] = entry.msgstr
@@ -150,25 +166,28 @@ def update_catalogue(block: Catalogued, units: list[Unit], lang: str, minor: boo
     `translate update`).
 
     Unchanged units keep their translation; a changed unit keeps the old translation marked fuzzy
-    with the previous source (`#| msgid`), or unmarked with `minor`; new units are empty;
-    removed ones become obsolete.
+    with the previous source (`#| msgid`), or unmarked with `minor`; a unit moved to another
+    section or container keeps it marked fuzzy with the previous context (`#| msgctxt`); a unit
+    that comes back takes its obsolete entry's translation again; new units are empty; removed
+    ones become obsolete.
     """
     path = catalogue_path(block.source, lang)
     catalogue = read_catalogue(path) if path.is_file() else polib.POFile(wrapwidth=0)
     old = [e for e in catalogue if not e.obsolete]
     already_obsolete = [e for e in catalogue if e.obsolete]
     by_key = {(e.msgctxt or "", e.msgid): e for e in old}
+    came_back = {(e.msgctxt or "", e.msgid): e for e in already_obsolete if e.msgstr}
     current = {(u.context, u.source) for u in units}
     leftovers = [e for e in old if (e.msgctxt or "", e.msgid) not in current]
     fresh = polib.POFile(wrapwidth=0)
-    fresh.header = f"{block.title}: {lang} translation for coursepack. Update with 'coursepack translate update'."
+    fresh.header = catalogue.header or f"{block.title}: {lang} translation for coursepack. Update with 'coursepack translate update'."
     fresh.metadata = dict(catalogue.metadata)
     _header(fresh, block.id, block.version, block.lang, lang)
     kept = fuzzy = new = 0
     for unit in units:
-        entry = by_key.get((unit.context, unit.source))
+        entry = by_key.get((unit.context, unit.source)) or came_back.get((unit.context, unit.source))
         if entry is None:
-            entry = _carry_over(unit, leftovers, minor)
+            entry = _carry_over(unit, leftovers, minor) or _moved(unit, leftovers, already_obsolete)
             if entry is None:
                 new += 1
             elif entry.fuzzy:
@@ -207,11 +226,23 @@ def _carry_over(unit: Unit, leftovers: list[polib.POEntry], minor: bool) -> poli
     return carried
 
 
+def _moved(unit: Unit, leftovers: list[polib.POEntry], obsolete: list[polib.POEntry]) -> polib.POEntry | None:
+    """The same text translated under another context: a paragraph moved to another section."""
+    same = next((e for e in [*leftovers, *obsolete] if e.msgid == unit.source and e.msgstr), None)
+    if same is None:
+        return None
+    (leftovers if same in leftovers else obsolete).remove(same)  # moved, not removed
+    carried = polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=same.msgstr, flags=["fuzzy"])
+    carried.previous_msgctxt = same.msgctxt
+    return carried
+
+
 def _entry(unit: Unit, existing: polib.POEntry | None, source_name: str) -> polib.POEntry:
     entry = polib.POEntry(msgctxt=unit.context, msgid=unit.source, msgstr=existing.msgstr if existing else "")
     if existing is not None:
         entry.flags = list(existing.flags)
         entry.previous_msgid = existing.previous_msgid
+        entry.previous_msgctxt = existing.previous_msgctxt
         entry.tcomment = existing.tcomment
     entry.comment = unit.comment
     entry.occurrences = [(source_name, str(unit.line))]
@@ -266,7 +297,7 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
     if path.is_file():
         catalogue = read_catalogue(path)
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
-        review = catalogue.metadata.get(STATUS_HEADER, "draft")
+        review = review_status(catalogue)
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}
     problems = []
     for unit in units:
@@ -275,7 +306,7 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
             counts["untranslated"] += 1
         elif entry.fuzzy:
             counts["fuzzy"] += 1
-        elif problem := unit_problem(unit.source, entry.msgstr):
+        elif problem := unit.problem(entry.msgstr):
             counts["invalid"] += 1
             problems.append(f"{path}:{entry.linenum}: {unit.context}: {problem}")
         else:

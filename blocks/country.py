@@ -12,7 +12,9 @@ and a number nobody has checked is left as a blank to fill in: a note never gues
 
 Notes are translated like blocks: one PO catalogue per language in the note's `locales/`, the
 same units, contexts and fallback per unit (`blocks.l10n`, `blocks.catalogues`). A translation that drops or adds a
-[verify] marker is refused (`blocks.l10n.unit_problem`), so a translator cannot unmark a fact.
+[verify] marker, or changes, drops or adds a number, is refused (`blocks.l10n.unit_problem`), so a
+translator can neither unmark a fact nor change a number to call; a cell of only a number or a
+dotted blank is not a unit at all.
 """
 
 from __future__ import annotations
@@ -267,9 +269,10 @@ def note_units(text: str, path: Path) -> list[Unit]:
     """The translatable units of a note: its title, who checked it, and every run of its body."""
     tokens = shared_parser().parse(text, {})
     front = _front_matter(tokens[0].content, path, Report()) if tokens and tokens[0].type == "front_matter" else None
-    units = [Unit(FRONT_MATTER, str(front[key]), "front-matter", 1) for key in TRANSLATABLE if front and front.get(key)]
+    units = [Unit(FRONT_MATTER, str(front[key]), "front-matter", 1, keeps_numbers=True)
+             for key in TRANSLATABLE if front and front.get(key)]
     for token, context, category, comment in walk_units(tokens):
-        units.append(Unit(context, token.content, category, token.map[0] + 1 if token.map else 0, comment))
+        units.append(Unit(context, token.content, category, token.map[0] + 1 if token.map else 0, comment, keeps_numbers=True))
     return list({(unit.context, unit.source): unit for unit in units}.values())
 
 

@@ -4,9 +4,11 @@ A unit is one inline run of the source (heading, paragraph, list item, table cel
 stem, option, feedback, hint, explanation, facilitator paragraph, activity title, handout text),
 a printed attribute (handout title, activity materials) or a translatable front matter field.
 Its `msgctxt` is the id of the nearest enclosing section or container; its `msgid` is the
-source text. Ids, structural attributes, answer marks and minutes are not
-inside any unit, so a translator cannot change them. A translated unit must also keep the
-source's link targets, numeric gaps, text-gap count and match arrows, or it is refused.
+source text. Ids, structural attributes, answer marks and minutes are not inside any unit, and
+a run with no letter (a number alone, a dotted blank) is not a unit, so a translator cannot
+change them. A translated unit must also keep the source's link targets, numeric gaps, text-gap
+count and match arrows, have gaps a learner can answer, and add no markup that would show as
+stray characters, or it is refused (`unit_problem`); a country note's units keep their numbers.
 
 The catalogues themselves (PO files: reading, merging, counting) are `blocks.catalogues`. A
 translated block is assembled by substituting units into the source's own token stream and
@@ -17,6 +19,7 @@ the source.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +32,7 @@ from blocks.model import Outcome, Report
 from blocks.parser import shared_parser
 from blocks.source import parse_source
 from blocks.syntax.containers import CONTAINER
+from blocks.syntax.gaps import parse_gap
 
 FRONT_MATTER = "front-matter"
 INTRODUCTION = "introduction"
@@ -46,6 +50,13 @@ class Unit:
     category: str  # content, activity, facilitator, handout, quiz, survey, front-matter
     line: int
     comment: str = ""
+    # A country note's facts: its numbers (phone numbers, dates, articles of a law) stay exactly as
+    # the source has them. A block's prose may say "10" as "ten" and "4 pm" as "16:00".
+    keeps_numbers: bool = False
+
+    def problem(self, translated: str) -> str | None:
+        """Why `translated` cannot stand in for this unit, or None when it can."""
+        return unit_problem(self.source, translated, keep_numbers=self.keeps_numbers)
 
 
 STATUS_HEADER = "X-Coursepack-Translation-Status"  # draft until a native-speaking expert sets "reviewed"
@@ -95,10 +106,15 @@ def walk_units(tokens: list[Token]) -> Iterator[tuple[Token, str, str, str]]:
             stack.append((context, category))
         elif token.type == CONTAINER + "_close" and stack:
             stack.pop()
-        elif token.type == "inline" and token.content.strip():
+        elif token.type == "inline" and _has_words(token.content):
             context, category = stack[-1] if stack else (section, "content")
             yield token, context, category, comment
             comment = ""
+
+
+def _has_words(text: str) -> bool:
+    """A run with a letter in it: one of only numbers, signs or a dotted blank is never a unit."""
+    return any(c.isalpha() for c in text)
 
 
 COURSE = "course"  # the context of a course's own texts in its catalogue
@@ -168,9 +184,14 @@ def _unique(units: list[Unit]) -> list[Unit]:
 # -- checking a translated unit -------------------------------------------------------------
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)")
 _GAP = re.compile(r"\[\[(.*?)\]\]")
+_DIGITS = re.compile(r"\d+")
+_STRONG = re.compile(r"\*\*|__")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?>")
+_ATTRIBUTES = re.compile(r"\{[#.][\w-]")
+_BLOCK_START = re.compile(r"^[ \t]*(?:#{1,6}\s|:::)|\n[ \t]*\n", re.M)
 
 
-def unit_problem(source: str, translated: str) -> str | None:
+def unit_problem(source: str, translated: str, keep_numbers: bool = False) -> str | None:
     """Why a translation cannot be used in place of its source, or None when it can."""
     if _LINK_TARGET.findall(source) != _LINK_TARGET.findall(translated):
         return "link targets differ from the source; translate the link text only"
@@ -178,12 +199,45 @@ def unit_problem(source: str, translated: str) -> str | None:
     if len(source_gaps) != len(translated_gaps):
         return f"the source has {len(source_gaps)} answer gap(s) [[...]], the translation {len(translated_gaps)}"
     for original, new in zip(source_gaps, translated_gaps):
-        if original.strip().startswith("#") and original.strip() != new.strip():
-            return f"numeric gap [[{original}]] must stay exactly as in the source"
+        if problem := _gap_problem(original.strip(), new.strip()):
+            return problem
     if "->" in source and "->" not in translated:
         return "a match item keeps its '->' between term and match"
     if source.count(VERIFY) != translated.count(VERIFY):
         return f"the source has {source.count(VERIFY)} {VERIFY} mark(s), the translation {translated.count(VERIFY)}; keep each one as it is"
+    if keep_numbers and _numbers(source) != _numbers(translated):
+        return (f"the numbers differ from the source ({_listed(source)} against {_listed(translated)}); "
+                "numbers, phone numbers and dates stay as the source writes them")
+    return _markup_problem(source, translated)
+
+
+def _gap_problem(original: str, new: str) -> str | None:
+    if original.startswith("#"):
+        return None if original == new else f"numeric gap [[{original}]] must stay exactly as in the source"
+    if new.startswith("#"):
+        return f"gap [[{new}]]: the source's gap [[{original}]] takes words; keep it a gap of words"
+    return str(parse_gap(new).get("problem") or "") or None
+
+
+def _numbers(text: str) -> list[str]:
+    """The runs of digits, in any script's digits, as Western digits; in order of size."""
+    return sorted("".join(str(unicodedata.digit(c)) for c in run) for run in _DIGITS.findall(text))
+
+
+def _listed(text: str) -> str:
+    found = _DIGITS.findall(text)
+    return ", ".join(found) if found else "none"
+
+
+def _markup_problem(source: str, translated: str) -> str | None:
+    """Markup a learner would see as stray characters: a unit is one inline run, so block syntax,
+    attributes and raw HTML are shown as they are written, and an unpaired ** as two stars."""
+    if len(_STRONG.findall(translated)) % 2 and not len(_STRONG.findall(source)) % 2:
+        return "an ** or __ is left unpaired; close the emphasis or remove it"
+    for pattern, what in ((_TAG, "HTML tags"), (_ATTRIBUTES, "{#id} or {.class} attributes"),
+                          (_BLOCK_START, "a blank line, a heading (#) or a ::: fence")):
+        if pattern.search(translated) and not pattern.search(source):
+            return f"the translation adds {what}, which a unit cannot hold; keep to the source's markup"
     return None
 
 

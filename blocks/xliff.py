@@ -8,6 +8,7 @@ units the catalogue already has, keyed by that context and the source text.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import polib
 from translate.storage import xliff
@@ -34,11 +35,17 @@ def po_to_xliff(po_path: Path, target: Path) -> None:
             unit.target = entry.msgstr
             unit.markfuzzy(entry.fuzzy)
             unit.markapproved(not entry.fuzzy)
+            if entry.fuzzy:  # translated, to be reviewed: not "needs-translation", which CAT tools show as empty
+                _target_element(unit).set("state", "needs-review-translation")
         if entry.comment:
             unit.addnote(entry.comment, origin="developer")
         if entry.previous_msgid:
             unit.addnote(f"Previous source: {entry.previous_msgid}", origin="po-translator")
     target.write_bytes(bytes(store))
+
+
+def _target_element(unit: xliff.xliffunit) -> Any:
+    return next(e for e in unit.xmlelement.iter() if isinstance(e.tag, str) and e.tag.endswith("target"))
 
 
 def xliff_into_po(xliff_path: Path, po_path: Path) -> int:

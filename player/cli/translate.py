@@ -200,3 +200,5 @@ def import_xliff(course: str, lang: str, files: tuple[Path, ...]) -> None:
             raise click.ClickException(f"{path.name}: no block {path.name.split('.')[0]!r} in course {found.id!r}; keep the exported file names")
         taken = xliff.xliff_into_po(path, catalogues.catalogue_path(block.path, lang))
         click.echo(f"{block.id}: {taken} translation(s) taken from {path.name}")
+        for problem in catalogues.catalogue_status(block, _units(block), lang).problems:
+            click.echo(f"cannot be used, the source is shown instead: {problem}", err=True)

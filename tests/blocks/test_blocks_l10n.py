@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -50,7 +51,7 @@ def _translate_all(block, marker: str = "UK ", units=None) -> None:  # noqa: ANN
 
 
 def _entries(block) -> dict[str, polib.POEntry]:  # noqa: ANN001
-    return {e.msgid: e for e in polib.pofile(str(catalogue_path(block.path, "uk")), wrapwidth=0)}
+    return {e.msgid: e for e in polib.pofile(str(catalogue_path(block.path, "uk")), wrapwidth=0) if not e.obsolete}
 
 
 def _edit(block, old: str, new: str) -> None:  # noqa: ANN001
@@ -118,6 +119,35 @@ def test_answer_marks_ids_numbers_and_links_are_never_units(course: Path) -> Non
     assert unit_problem("Lasts [[#90]] minutes.", "Триває [[#45]] хвилин.")
     assert unit_problem("Call [[116 111]].", "Телефонуйте.")
     assert unit_problem("Call [[116 111]].", "Телефонуйте [[116 111|116111]].") is None
+
+
+@pytest.mark.parametrize(("source", "translated"), [
+    ("The hotline is [[116 111]].", "Гарячою лінією є [[ | ]]."),  # an empty answer: nobody could be right
+    ("The hotline is [[116 111]].", "Гарячою лінією є [[#116111]]."),  # a gap of words made a number
+    ("Use **short** sentences.", "Використовуйте **короткі речення."),  # shown as two stars
+    ("Use short sentences.", "Використовуйте <b>короткі</b> речення."),  # raw HTML is shown as text
+    ("Getting started", "Початок {#start}"),
+    ("Tell us how you feel.", "Розкажіть, як ви почуваєтеся.\n\n## Новий розділ"),
+])
+def test_a_translation_whose_gaps_or_markup_a_learner_could_not_use_is_refused(source: str, translated: str) -> None:
+    assert unit_problem(source, translated)
+
+
+@pytest.mark.parametrize(("source", "translated"), [
+    ("A boy of 10 arrives at 4 pm.", "Десетгодишно момче пристига в 16 ч."),  # prose may say numbers its own way
+    ("Use **short** sentences.", "Використовуйте короткі речення."),  # emphasis dropped, nothing stray
+    ("The hotline is [[116 111]].", "Гарячою лінією є [[116 111|116111]]."),
+])
+def test_a_translation_may_say_things_its_own_way(source: str, translated: str) -> None:
+    assert unit_problem(source, translated) is None
+
+
+def test_a_run_of_only_numbers_or_dots_is_never_a_unit(tmp_path: Path) -> None:
+    path = tmp_path / "block.md"
+    path.write_text("---\nid: x\n---\n\n## One {#one}\n\n| Service | Number |\n|---|---|\n| Police | 166 |\n\n"
+                    "Name: ..............\n\n..............\n", encoding="utf-8")
+    assert [u.source for u in extract_units(path.read_text(encoding="utf-8"), path)] == ["One", "Service", "Number", "Police",
+                                                                                          "Name: .............."]
 
 
 def test_a_translator_cannot_change_which_answer_is_right(course: Path) -> None:
@@ -356,3 +386,63 @@ def test_check_names_each_invalid_translation_by_file_line_and_reason(course: Pa
     result = CliRunner().invoke(main, ["translate", "check", str(course), "--lang", "uk"], env={"COURSEPACK_COURSES": str(course.parent)})
     assert result.exit_code == 1
     assert f"{path}:{line}: {broken.msgctxt}: a match item keeps its '->' between term and match" in result.output
+
+
+def test_a_moved_paragraph_keeps_its_translation_to_review_and_a_returning_one_its_old_one(course: Path) -> None:
+    """As msgmerge does: the same text under another section is offered fuzzy with its previous
+    context, and a unit removed and then written back takes its obsolete translation again."""
+    block = _block(course)
+    _edit(block, "- two\n", "- two\n- three\n")
+    _translate_all(_block(course))
+    header = read_catalogue(catalogue_path(block.path, "uk")).header
+    _edit(block, "A table, as GFM writes it:\n", "")
+    _edit(block, "- three\n", "")
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    _edit(block, "## Practice {#practice}\n", "## Practice {#practice}\n\nA table, as GFM writes it:\n")
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    moved = _entries(block)["A table, as GFM writes it:"]
+    assert (moved.msgctxt, moved.msgstr, moved.fuzzy, moved.previous_msgctxt) == (
+        "practice", "UK A table, as GFM writes it:", True, "start")
+    _edit(block, "- two\n", "- two\n- three\n")
+    block = _block(course)
+    result = update_catalogue(block, _units(block), "uk")
+    three = _entries(block)["three"]
+    assert result.new == 0 and (three.msgstr, three.fuzzy, three.obsolete) == ("UK three", False, 0)
+    assert read_catalogue(catalogue_path(block.path, "uk")).header == header  # not rewritten on every update
+
+
+def test_a_review_status_that_is_neither_draft_nor_reviewed_is_an_error_and_counts_as_draft(course: Path) -> None:
+    block = _block(course)
+    _translate_all(block)
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    catalogue.metadata["X-Coursepack-Translation-Status"] = "reveiwed"
+    catalogue.save(str(path))
+    assert catalogue_status(block, _units(block), "uk").review == "draft"
+    assert translated_block(block, "uk")[1].status == "draft"
+    runner, env = CliRunner(), {"COURSEPACK_COURSES": str(course.parent)}
+    checked = runner.invoke(main, ["validate", str(course)], env=env)
+    line = next(n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "reveiwed" in text)
+    assert checked.exit_code == 1 and f"{path}:{line}: bad-translation-status:" in checked.output
+
+
+def test_xliff_marks_a_fuzzy_unit_for_review_and_import_names_a_translation_that_cannot_be_used(
+        course: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    block = _block(course)
+    _translate_all(block)
+    _edit(block, "Keep the introduction to two minutes.", "Keep the introduction to three minutes.")
+    update_catalogue(_block(course), _units(_block(course)), "uk")
+    out = tmp_path / "xliff"
+    assert runner.invoke(main, ["translate", "export-xliff", str(course), "--lang", "uk", "-o", str(out)]).exit_code == 0
+    xlf = out / "every-construct.uk.xlf"
+    text = xlf.read_text(encoding="utf-8")
+    assert '<target state="needs-review-translation">UK Keep the introduction to two minutes.</target>' in text
+    broken = re.sub(r"(<target[^>]*>)UK The European child helpline number is \[\[[^<]*(</target>)", r"\1Номер: [[ | ]].\2", text)
+    assert broken != text
+    xlf.write_text(broken, encoding="utf-8")
+    result = runner.invoke(main, ["translate", "import-xliff", str(course), "--lang", "uk", str(xlf)])
+    assert result.exit_code == 0 and "1 translation(s) taken" in result.output
+    assert "cannot be used, the source is shown instead" in result.output and "has an empty answer" in result.output

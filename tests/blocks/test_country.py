@@ -164,3 +164,20 @@ def test_translate_commands_work_on_the_country_notes(tmp_path: Path) -> None:
     bundled = {"COURSEPACK_COURSES": str(ROOT / "courses")}
     for lang in ("mk", "uk", "bg"):
         assert runner.invoke(main, ["translate", "check", "countries", "--lang", lang], env=bundled).exit_code == 0
+
+
+def test_a_notes_numbers_are_never_units_and_a_translation_cannot_change_one(tmp_path: Path) -> None:
+    """Emergency numbers in a safeguarding pack: a number cell or a dotted blank is not a unit at
+    all, and a unit with a number in it keeps each number exactly (an invented one is refused too)."""
+    path = write_note(tmp_path, NOTE.replace("| Emergency | 112 [verify] |", "| Emergency | 112 | [verify] |\n"
+                                             "| Helpline | ........ | [verify] |\n| Call 116 111 free | [verify] | x |"))
+    units = note_units(path.read_text(encoding="utf-8"), path)
+    sources = {u.source for u in units}
+    assert "112" not in sources and "........" not in sources and "Call 116 111 free" in sources
+    by_source = {u.source: u for u in units}
+    assert by_source["Call 116 111 free"].problem("Телефонуйте 116 112 безкоштовно")
+    assert by_source["Call 116 111 free"].problem("Телефонуйте 116 111 безкоштовно") is None
+    assert by_source["Helpline"].problem("Гаряча лінія 0800 11 466")  # a blank is not filled in by translating
+    assert "marriage is allowed from 18" in next(s for s in sources if s.startswith("What a worker"))
+    assert by_source[next(s for s in sources if s.startswith("What a worker"))].problem(
+        "Що потрібно працівнику. Закон змінився у 2023 році; шлюб дозволено з 18.")
