@@ -48,6 +48,19 @@ _ALIVE = Read(select(literal(1).label("alive")))
 @bp.get("/healthz")
 @allow("public")
 def healthz():  # noqa: ANN201
-    """200 when the app and its database answer."""
+    """200 when the app and its database answer, and the database has this release's schema (503
+    when not: it would answer reads and fail on the first write)."""
     _ALIVE.rows(db.reader(), {})
+    if not _schema_current():
+        return jsonify(status="the database has not been upgraded to this release's schema: run coursepack db upgrade"), 503
     return jsonify(status="ok", courses=len(store().courses))
+
+
+def _schema_current() -> bool:
+    """Asked of the database until it says yes, then known: a schema does not go back."""
+    extensions = current_app.extensions
+    if not extensions.get("coursepack_schema_current"):
+        from player.store.migrate import pending
+
+        extensions["coursepack_schema_current"] = not pending(db.engine())
+    return bool(extensions["coursepack_schema_current"])
