@@ -36,4 +36,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     lti.init_app(app)
     outbox.init_app(app)
     access.init_app(app)
+    if app.config["PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

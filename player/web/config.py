@@ -20,7 +20,7 @@ class ConfigError(RuntimeError):
 def from_environment(instance_path: Path) -> dict[str, Any]:
     """Read COURSEPACK_* variables and SECRET_KEY into Flask config keys."""
     env = os.environ
-    development = env.get("COURSEPACK_ENV", "production") == "development" or env.get("FLASK_DEBUG") == "1"
+    development = env.get("COURSEPACK_ENV", "production") == "development"
     return {
         "DEVELOPMENT": development,
         "SECRET_KEY": env.get("SECRET_KEY") or (DEV_SECRET if development else None),
@@ -31,6 +31,10 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": env.get("COURSEPACK_REDIS_URL") or "coursepack-db://",
         "CONTENT_RELOAD": env.get("COURSEPACK_RELOAD", "1") == "1",
         "RELEASE": env.get("COURSEPACK_RELEASE", ""),
+        # How many proxies in front set X-Forwarded-For, -Proto and -Host (nginx, a load
+        # balancer): their word is taken for the visitor's address (throttling counts per
+        # address) and the site's scheme and host. 0: the connection's own, nothing trusted.
+        "PROXIES": env.get("COURSEPACK_PROXIES", "0"),
         "TEMPLATES_AUTO_RELOAD": development,  # an edited template shows at once; production keeps them
         "PUBLIC_URL": env.get("COURSEPACK_PUBLIC_URL", ""),
         # The organisation named on certificates; unset: the site's host name (docs/trainers.md).
@@ -60,13 +64,25 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
     }
 
 
+MIN_SECRET = 32  # characters: secrets.token_hex(32), as the README makes it, has 64
+
+
 def finalise(config: dict[str, Any]) -> None:
-    """Refuse to start without a real secret outside development."""
+    """Refuse to start without a real secret outside development, or with a proxy count that is
+    not one."""
     if not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY is not set: export SECRET_KEY=<a long random value> (or COURSEPACK_ENV=development on your own machine)")
     development = config.get("DEVELOPMENT", False)
     if not development and config["SECRET_KEY"] == DEV_SECRET:
         raise ConfigError("SECRET_KEY is the development placeholder; set a real secret outside development")
+    if not development and len(str(config["SECRET_KEY"])) < MIN_SECRET:
+        raise ConfigError(f"SECRET_KEY has {len(str(config['SECRET_KEY']))} characters: it signs every session and keys the "
+                          f"answer tokens, so use at least {MIN_SECRET} random ones: "
+                          "export SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')")
+    proxies = str(config.get("PROXIES", 0))
+    if not proxies.isdigit():
+        raise ConfigError(f"COURSEPACK_PROXIES is {proxies!r}: give the number of proxies in front of the player (0, 1, ...)")
+    config["PROXIES"] = int(proxies)
     config["EVENTS"] = Listeners(xapi=xapi_settings(config))
 
 

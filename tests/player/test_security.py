@@ -199,8 +199,33 @@ def test_secret_key_is_required_outside_development(app_config: dict, monkeypatc
     config = {k: v for k, v in app_config.items() if k != "SECRET_KEY"}
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app(config)
+    with pytest.raises(ConfigError, match="SECRET_KEY has 5 characters: .* at least 32"):
+        create_app({**config, "SECRET_KEY": "short"})
+    monkeypatch.setenv("FLASK_DEBUG", "1")  # only COURSEPACK_ENV relaxes the rules
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(config)
     monkeypatch.setenv("COURSEPACK_ENV", "development")
     assert create_app(config).config["SECRET_KEY"]
+
+
+def test_behind_a_proxy_the_visitors_own_address_is_throttled(app_config: dict) -> None:
+    """Behind nginx every request comes from 127.0.0.1: without trusting the proxy's
+    X-Forwarded-For, the sign-up limit of one address would be the whole site's."""
+    def sign_ups(config: dict) -> list[int]:
+        app = create_app({**config, "SIGNUP_LIMIT": "2 per 10 minutes"})
+        with app.app_context():
+            upgrade(db.engine())
+        codes = []
+        for n in range(3):
+            client = app.test_client()
+            token = csrf_token(client, "/signup")
+            codes.append(client.post("/signup", data={"csrf_token": token, "email": f"p{n}@example.org", "password": PASSWORD,
+                                                      "name": "P"}, headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code)
+        return codes
+    assert sign_ups(app_config)[-1] == 429  # one address: the proxy's
+    assert 429 not in sign_ups({**app_config, "PROXIES": "1", "DATABASE_URL": app_config["DATABASE_URL"]})
+    with pytest.raises(ConfigError, match="COURSEPACK_PROXIES"):
+        create_app({**app_config, "PROXIES": "yes"})
 
 
 def test_sign_in_redirects_only_within_the_site(client: FlaskClient) -> None:
