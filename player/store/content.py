@@ -1,12 +1,16 @@
 """The courses the player serves: the last good version of each, reloaded when files change.
 
 An edit that fails validation never reaches learners: the course keeps being served as it was,
-and the report is kept for authors and trainers to see. Content is derived from disk, so each
-worker process may hold its own copy without anything that matters living in memory.
+and the report is kept for authors and trainers to see (and logged). The last good version lives
+in the worker's memory only: a course that fails validation when a worker starts is not served
+at all until it is mended (`not_served`). A course whose folder is removed is withdrawn. Content
+is derived from disk, so each worker process may hold its own copy without anything that matters
+living in memory.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -21,6 +25,7 @@ from blocks.validate import check_block, check_course
 from player.store.keeping import TRANSLATED_BLOCKS, Memory
 
 CHECK_INTERVAL = 1.0  # seconds between looks at the files' modification times
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -30,6 +35,7 @@ class ContentStore:
     courses: dict[str, Course] = field(default_factory=dict)
     problems: dict[str, Report] = field(default_factory=dict)
     memory: Memory = field(default_factory=Memory)
+    folders: dict[str, Path] = field(default_factory=dict)  # each served course's folder
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -59,9 +65,23 @@ class ContentStore:
             key = course.id if course else folder.name
             if course is None or not loader.report.ok:
                 problems[key] = loader.report
+                if key not in self.problems or len(self.problems[key].errors) != len(loader.report.errors):
+                    kept = "learners keep the last good version" if key in self.courses else "it is not served"
+                    log.warning("course %s failed validation (%d error(s)), so %s; see `coursepack validate %s`",
+                                key, len(loader.report.errors), kept, folder)
                 continue
             self.courses[course.id] = course
+            self.folders[course.id] = folder
+        for course_id, folder in list(self.folders.items()):
+            if not (folder / "course.yaml").is_file():  # the course was withdrawn: its folder is gone
+                del self.courses[course_id], self.folders[course_id]
+                log.warning("course %s is no longer served: %s/course.yaml is gone", course_id, folder)
         self.problems = problems
+
+    @property
+    def not_served(self) -> list[str]:
+        """Courses with problems and no good version to serve instead."""
+        return sorted(key for key in self.problems if key not in self.courses)
 
     def course(self, course_id: str) -> Course | None:
         self.refresh()

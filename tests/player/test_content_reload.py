@@ -86,3 +86,35 @@ def test_a_catalogue_that_cannot_be_read_never_fails_a_page(app: Flask, client: 
     report = client.get("/preview/problems?lang=en").get_data(as_text=True)
     assert "a-cultural-sensitivity/locales/uk.po:11: unreadable-catalogue" in report
     assert "see its block in the source language until the catalogue is mended" in report and "was refused" not in report
+
+
+def test_a_course_broken_when_the_player_starts_is_said_to_be_not_served_and_logged(
+        app_config: dict, courses_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The last good version lives in a worker's memory: after a restart there is none. The
+    problems page must not promise one, /healthz names the course, and the log says it at start."""
+    from player import create_app
+    from player.store.migrate import upgrade
+
+    _edit(courses_dir, "duration: 90", "duration: 20")
+    with caplog.at_level("WARNING", logger="player.store.content"):
+        app = create_app({**app_config, "COURSES_DIR": courses_dir})
+    assert "course core-blocks failed validation (1 error(s)), so it is not served; see `coursepack validate" in caplog.text
+    with app.app_context():
+        upgrade(db.engine())
+    client = app.test_client()
+    assert client.get(f"/courses/{BLOCK}/").status_code == 404
+    assert client.get("/healthz").json["not_served"] == ["core-blocks"]
+    sign_up(client, email="admin@example.org")
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "admin"
+    report = client.get("/preview/problems").get_data(as_text=True)
+    assert "This course is not served" in report and "last good version" not in report
+
+
+def test_a_course_whose_folder_is_removed_is_withdrawn(client: FlaskClient, courses_dir: Path) -> None:
+    """Guidance found to be wrong is withdrawn by removing it, as an edit takes effect."""
+    assert client.get("/courses/resilience/").status_code == 200
+    (courses_dir / "resilience" / "course.yaml").rename(courses_dir / "resilience" / "course.yaml.withdrawn")
+    assert client.get("/courses/resilience/").status_code == 404
+    assert "resilience" not in [c for c in client.get("/healthz").json.get("not_served", [])]
+    assert client.get("/courses/core-blocks/").status_code == 200

@@ -375,3 +375,18 @@ def test_only_cookies_of_plain_values_are_kept(app: Flask) -> None:
     flashed = _cookie(app, {"sid": 7, "_flashes": [["error", "Wrong password"]]})
     assert _open(app, flashed)["_flashes"] == [["error", "Wrong password"]]
     assert app.extensions["coursepack_memory"].count(SESSION_COOKIES) == 0
+
+
+def test_a_fault_of_ours_shows_the_players_page_in_the_learners_language(app_config: dict) -> None:
+    """Redis gone, a bug: the log has the traceback, the visitor a page that says what to do."""
+    app = create_app({**app_config, "PROPAGATE_EXCEPTIONS": False, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"})
+    with app.app_context():
+        upgrade(db.engine())
+    client = app.test_client()
+    reply = client.post("/signin?lang=uk", data={"csrf_token": csrf_token(client, "/signin?lang=uk"), "email": "a@example.org",
+                                                 "password": PASSWORD})
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 500 and 'lang="uk"' in page and "Усе, що ви зберегли раніше, залишається" in page
+    assert "Traceback" not in page and "Internal Server Error" not in page
+    health = client.get("/healthz")
+    assert health.status_code == 503 and "Redis" in health.json["status"]

@@ -10,6 +10,7 @@ from player.domain.progress import course_completed, course_states
 from player.store.database import Read
 from player.web import db
 from player.web.access import allow
+from player.web.auth import limiter
 from player.web.content import store
 from player.web.views.common import learner_id, listed_courses, localised_blocks, visible_course
 
@@ -53,7 +54,11 @@ def healthz():  # noqa: ANN201
     _ALIVE.rows(db.reader(), {})
     if not _schema_current():
         return jsonify(status="the database has not been upgraded to this release's schema: run coursepack db upgrade"), 503
-    return jsonify(status="ok", courses=len(store().courses))
+    if current_app.config["RATELIMIT_STORAGE_URI"].startswith("redis") and not limiter.storage.check():
+        return jsonify(status="Redis (COURSEPACK_REDIS_URL), which keeps the throttling counters, does not answer: "
+                              "signing in and signing up fail until it does"), 503
+    content = store()
+    return jsonify(status="ok", courses=len(content.courses), not_served=content.not_served)
 
 
 def _schema_current() -> bool:

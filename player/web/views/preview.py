@@ -29,7 +29,7 @@ def problems() -> str:
     content = store()
     content.refresh()
     refused = {course_id for course_id, report in content.problems.items() if any(d.code != "unreadable-catalogue" for d in report.errors)}
-    return render_template("problems.html", problems=content.problems, refused=refused)
+    return render_template("problems.html", problems=content.problems, refused=refused, not_served=content.not_served)
 
 
 @bp.get("/preview/<course_id>/pack.pdf")
