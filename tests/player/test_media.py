@@ -88,7 +88,7 @@ def test_documents_are_downloads_and_the_type_comes_from_the_name(served: tuple[
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.headers["Content-Disposition"].startswith("attachment")
     text = client.get(media_url("notes.TXT"))  # HTML inside: still plain text, never sniffed
-    assert text.mimetype == "text/plain" and text.headers["X-Content-Type-Options"] == "nosniff"
+    assert text.headers["Content-Type"] == "text/plain; charset=utf-8" and text.headers["X-Content-Type-Options"] == "nosniff"
     assert text.headers["Content-Security-Policy"] == MEDIA_CSP
 
 

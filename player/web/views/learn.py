@@ -120,6 +120,7 @@ def media(course_id: str, block_id: str, filename: str) -> Response:
         abort(404)
     response = send_file(path, mimetype=served.content_type, as_attachment=served.download,
                          download_name=path.name, max_age=3600, conditional=True)
+    response.headers["Content-Type"] = served.content_type  # as it is: Werkzeug would add a second charset to text/*
     response.headers["Content-Security-Policy"] = MEDIA_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
