@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import Any
 from pathlib import Path
 
 import click
 
 from blocks.validate import validate_paths
-from player.cli.app import database_engine, listen, read_password, require_schema
+from player.cli.app import database_engine, listen, read_password, refuse_newer, require_schema
 from player.cli.app import make_app as _app
 from player.cli.export import export
 from player.cli.gift import export_gift_command, import_
@@ -61,7 +62,7 @@ def validate(paths: tuple[Path, ...], fmt: str) -> None:
 @click.option("--courses", type=click.Path(path_type=Path, file_okay=False), help="Courses folder [env COURSEPACK_COURSES, default ./courses].")
 @click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL, default SQLite in the instance folder].")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 def serve(courses: Path | None, database: str | None, host: str, port: int) -> None:
     """Run the player with the built-in server (one machine; use gunicorn for more).
 
@@ -71,10 +72,18 @@ def serve(courses: Path | None, database: str | None, host: str, port: int) -> N
     from werkzeug.serving import make_server
 
     app = _app(database, courses)
+    content = app.extensions["coursepack_content"]
+    if not Path(content.root).is_dir():
+        raise click.ClickException(f"there is no courses folder at {Path(content.root).resolve()}; give --courses DIR or "
+                                   "COURSEPACK_COURSES (a systemd unit also needs WorkingDirectory for the default ./courses)")
     require_schema(app.extensions["coursepack_engine"], app.config["DEVELOPMENT"], database)
+    from player.web.config import DEV_SECRET
+
+    if app.config["SECRET_KEY"] == DEV_SECRET and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host} with the development secret, which is public: anyone who reaches this "
+                   "address could forge a session. Outside your own machine set SECRET_KEY and leave COURSEPACK_ENV unset.", err=True)
     listening = listen(host, port)
     server = make_server(host, port, app, threaded=True, fd=listening.fileno())
-    content = app.extensions["coursepack_content"]
     for course_id, report in content.problems.items():
         click.echo(f"course {course_id} is not served: {len(report.errors)} validation error(s); see 'coursepack validate'", err=True)
     click.echo(f"serving {len(content.courses)} course(s) from {content.root} on http://{host}:{port}/", err=True)
@@ -90,14 +99,47 @@ def db() -> None:
 @click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
 def db_upgrade(database: str | None) -> None:
     """Create the database or bring it to the newest schema (safe to run repeatedly; needs no SECRET_KEY)."""
-    from player.store.migrate import upgrade
+    from player.store.migrate import pending, upgrade
 
     engine = database_engine(database, upgraded=False)
     try:
+        refuse_newer(engine)
+        was_pending = pending(engine)
         upgrade(engine)
     finally:
         engine.dispose()
-    click.echo(f"database at {engine.url.render_as_string(hide_password=True)} is up to date", err=True)
+    done = "upgraded to this release's schema" if was_pending else "already up to date"
+    click.echo(f"database at {engine.url.render_as_string(hide_password=True)}: {done}", err=True)
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def db_backup(target: Path, database: str | None) -> None:
+    """Copy a SQLite database, safely while the player runs, to TARGET (a new file). PostgreSQL:
+    use pg_dump (docs/administration.md)."""
+    import sqlite3
+
+    engine = database_engine(database, upgraded=False)
+    try:
+        if engine.dialect.name != "sqlite":
+            raise click.ClickException("this database is PostgreSQL: back it up with pg_dump (docs/administration.md)")
+        if target.exists():
+            raise click.ClickException(f"{target} exists already; give a new file name (a backup never overwrites one)")
+        if not target.parent.is_dir():
+            raise click.ClickException(f"the folder {target.parent} does not exist")
+        source = sqlite3.connect(str(engine.url.database))
+        copy = sqlite3.connect(str(target))
+        try:
+            with copy:
+                source.backup(copy)  # a consistent copy, write-ahead log included, while others write
+        finally:
+            copy.close()
+            source.close()
+        target.chmod(0o600)  # it holds personal data
+    finally:
+        engine.dispose()
+    click.echo(f"backed up {engine.url.database} to {target}", err=True)
 
 
 @main.group()
@@ -118,10 +160,12 @@ def user_create(email: str, role: str, name: str, password: str | None, database
     """
     from sqlalchemy.exc import IntegrityError
 
-    from player.domain.accounts import MIN_PASSWORD, hash_password, normalise_email, password_too_short
+    from player.domain.accounts import MIN_PASSWORD, hash_password, normalise_email, password_too_short, plausible_email
     from player.store.database import writing
     from player.store.models import User
 
+    if not plausible_email(normalise_email(email)):
+        raise click.ClickException(f"{email!r} is not an email address: give one like name@example.org")
     engine = database_engine(database)
     try:
         password = read_password(password)
@@ -134,6 +178,146 @@ def user_create(email: str, role: str, name: str, password: str | None, database
     finally:
         engine.dispose()
     click.echo(f"created {role} {normalise_email(email)}", err=True)
+
+
+ROLES = click.Choice(["learner", "trainer", "admin"])
+
+
+def _account(write: Any, email: str) -> Any:
+    """The account with this email, or a one-line refusal."""
+    from sqlalchemy import select
+
+    from player.domain.accounts import normalise_email
+    from player.store.models import User
+
+    found = write.scalars(select(User).where(User.email == normalise_email(email))).first()
+    if found is None:
+        raise click.ClickException(f"no account has the email {normalise_email(email)}; see 'coursepack user list'")
+    return found
+
+
+def _end_sessions(write: Any, user_id: int) -> int:
+    from sqlalchemy import delete
+
+    from player.store.models import LoginSession
+
+    return write.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount or 0
+
+
+@user.command("list")
+@click.option("--role", type=ROLES, help="Only accounts with this role.")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_list(role: str | None, database: str | None) -> None:
+    """Accounts with an email (not guests), one per line: email, role, name, created."""
+    from sqlalchemy import select
+
+    from player.store.models import User
+
+    engine = database_engine(database)
+    try:
+        with engine.connect() as connection:
+            query = select(User.email, User.role, User.name, User.created_at).where(User.email.is_not(None)).order_by(User.email)
+            for email, found_role, name, created in connection.execute(query.where(User.role == role) if role else query):
+                click.echo(f"{email}\t{found_role}\t{name}\t{created:%Y-%m-%d}")
+    finally:
+        engine.dispose()
+
+
+@user.command("password")
+@click.argument("email")
+@click.option("--password", help="Asked for twice (hidden) on a terminal when not given; read from standard input when piped.")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_password(email: str, password: str | None, database: str | None) -> None:
+    """Set a new password for someone who lost theirs; every session of theirs ends."""
+    from player.domain.accounts import MIN_PASSWORD, hash_password, password_too_short
+    from player.store.database import writing
+
+    engine = database_engine(database)
+    try:
+        password = read_password(password)
+        if password_too_short(password):
+            raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
+        with writing(engine) as write:
+            account = _account(write, email)
+            account.password_hash = hash_password(password)
+            ended = _end_sessions(write, account.id)
+    finally:
+        engine.dispose()
+    click.echo(f"new password set for {account.email}; {ended} session(s) ended", err=True)
+
+
+@user.command("role")
+@click.argument("email")
+@click.argument("role", type=ROLES)
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_role(email: str, role: str, database: str | None) -> None:
+    """Change what someone may do, e.g. a departing trainer back to learner (at once, on every worker)."""
+    from player.store.database import writing
+
+    engine = database_engine(database)
+    try:
+        with writing(engine) as write:
+            account = _account(write, email)
+            before, account.role = account.role, role
+    finally:
+        engine.dispose()
+    click.echo(f"{account.email}: {before} -> {role}", err=True)
+
+
+@user.command("delete")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do it: without this flag nothing is deleted.")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def user_delete(email: str, yes: bool, database: str | None) -> None:
+    """Erase an account and everything that is theirs, as their own "delete my account" does
+    (cohorts they led stay, without a trainer: hand them over with 'cohort trainer')."""
+    from player.domain.data_rights import delete_users
+    from player.store.database import scrub, writing
+
+    engine = database_engine(database)
+    try:
+        if not yes:
+            with writing(engine) as write:
+                account = _account(write, email)
+            raise click.ClickException(f"this erases {account.email} and all their progress, answers and certificates for good; "
+                                       "run it again with --yes to do it")
+        with writing(engine) as write:
+            account = _account(write, email)
+            delete_users(write, [account.id])
+        scrub(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"deleted {account.email} and everything that was theirs", err=True)
+
+
+@main.group()
+def cohort() -> None:
+    """Cohorts."""
+
+
+@cohort.command("trainer")
+@click.argument("cohort_id", type=int)
+@click.argument("email")
+@click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
+def cohort_trainer(cohort_id: int, email: str, database: str | None) -> None:
+    """Hand a cohort to another trainer (its id is in the address of its page, /trainer/cohorts/ID/)."""
+    from player.store.database import writing
+    from player.store.models import Cohort
+
+    engine = database_engine(database)
+    try:
+        with writing(engine) as write:
+            account = _account(write, email)
+            if account.role not in ("trainer", "admin"):
+                raise click.ClickException(f"{account.email} is a {account.role}; make them a trainer first: "
+                                           f"coursepack user role {account.email} trainer")
+            found = write.get(Cohort, cohort_id)
+            if found is None:
+                raise click.ClickException(f"no cohort {cohort_id}")
+            found.trainer_id, name = account.id, found.name
+    finally:
+        engine.dispose()
+    click.echo(f"cohort {cohort_id} ({name}) is now led by {account.email}", err=True)
 
 
 export.add_command(export_gift_command)
@@ -152,14 +336,18 @@ main.add_command(xapi)
               help="Delete guests (never signed up) created and last seen more than this many days ago [env COURSEPACK_GUEST_RETENTION_DAYS].")
 @click.option("--database", help="Database URL [env COURSEPACK_DATABASE_URL].")
 def db_purge(reflection_days: int | None, guest_days: int, database: str | None) -> None:
-    """Apply the retention settings: old reflections and abandoned guests go (run it daily)."""
+    """Apply the retention settings: old reflections and abandoned guests go (run it daily; needs
+    no SECRET_KEY)."""
     from player.domain.data_rights import purge
-    from player.web import db as database_module
+    from player.store.database import scrub, writing
 
-    app = _app(database)
-    with app.app_context():
-        with database_module.writing() as write:
+    engine = database_engine(database)
+    try:
+        with writing(engine) as write:
             purged = purge(write, reflection_days, guest_days)
-        database_module.scrub()  # no copy of a purged reflection stays in SQLite's log
+        if not scrub(engine):  # no copy of a purged reflection stays in SQLite's log
+            click.echo("SQLite's write-ahead log could not be emptied now (a reader held it); the next checkpoint will", err=True)
+    finally:
+        engine.dispose()
     kept = "" if reflection_days is not None else " (reflections are kept: no retention period is set)"
     click.echo(f"deleted {purged.reflections} reflection(s) and {purged.guests} guest(s){kept}", err=True)

@@ -44,15 +44,41 @@ def settings(database: str | None) -> dict[str, Any]:
 
 
 def database_engine(database: str | None, *, upgraded: bool = True) -> Engine:
-    """The engine of the database the settings name; with `upgraded`, brought up to date or
-    refused (`require_schema`)."""
+    """The engine of the database the settings name, refused with one line when it cannot be
+    reached; with `upgraded`, brought up to date or refused (`require_schema`)."""
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     from player.store.database import make_engine
 
     found = settings(database)
-    engine = make_engine(found["DATABASE_URL"])
+    try:
+        engine = make_engine(found["DATABASE_URL"])
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise click.ClickException(f"{found['DATABASE_URL']!r} is not a database URL coursepack can use: give "
+                                   "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE") from exc
+    reachable(engine)
     if upgraded:
         require_schema(engine, found["DEVELOPMENT"], database)
     return engine
+
+
+def reachable(engine: Engine) -> None:
+    """Connect once, so that a database that cannot be reached is one line saying why, not a
+    traceback (and an SQLite file is not made in a folder that does not exist)."""
+    from sqlalchemy.exc import DBAPIError
+
+    shown = engine.url.render_as_string(hide_password=True)
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        folder = Path(engine.url.database).parent
+        if not folder.is_dir():
+            raise click.ClickException(f"cannot open the database at {shown}: the folder {folder} does not exist; create it or "
+                                       "give another --database")
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise click.ClickException(f"cannot reach the database at {shown}: {reason}") from None
 
 
 def require_schema(engine: Engine, development: bool, database: str | None) -> None:
@@ -60,6 +86,7 @@ def require_schema(engine: Engine, development: bool, database: str | None) -> N
     development upgrade it: an old schema answers reads and then fails on the first write."""
     from player.store.migrate import pending, upgrade
 
+    refuse_newer(engine)
     if not pending(engine):
         return
     shown = engine.url.render_as_string(hide_password=True)
@@ -69,6 +96,16 @@ def require_schema(engine: Engine, development: bool, database: str | None) -> N
         return
     raise click.ClickException(f"the database at {shown} has not been upgraded to this release's schema; "
                                f"run `{upgrade_command(database)}` first")
+
+
+def refuse_newer(engine: Engine) -> None:
+    """A database a newer release has upgraded: this release cannot serve or upgrade it."""
+    from player.store.migrate import unknown_revision
+
+    if revision := unknown_revision(engine):
+        raise click.ClickException(f"the database at {engine.url.render_as_string(hide_password=True)} was upgraded by a newer "
+                                   f"release of coursepack (schema revision {revision}); run that release, or restore the "
+                                   "backup taken before the upgrade (docs/administration.md)")
 
 
 def read_password(given: str | None) -> str:

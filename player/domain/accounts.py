@@ -72,3 +72,12 @@ def spend_a_hash(password: str) -> None:
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def plausible_email(email: str) -> bool:
+    """An address mail could go to: one @, something before it, a dotted domain after it, no
+    spaces or characters only quoting would allow, at most 254 characters. Whether it exists only a message sent to it would tell."""
+    local, at, domain = email.rpartition("@")
+    return (bool(at) and bool(local) and "@" not in local and "." in domain.strip(".") and len(email) <= 254
+            and not any(c.isspace() or ord(c) < 32 or c in '<>()[]\\,;:"' for c in email)
+            and not any(c in "/'" for c in domain))

@@ -28,6 +28,21 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
+def unknown_revision(engine: Engine) -> str | None:
+    """The database's revision when this release does not know it (a newer release upgraded it),
+    else None."""
+    script = ScriptDirectory.from_config(alembic_config(engine.url.render_as_string(hide_password=False)))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        return None
+    try:
+        script.get_revision(current)
+    except Exception:  # alembic's ResolutionError / CommandError: a revision it has no script for
+        return current
+    return None
+
+
 def pending(engine: Engine) -> bool:
     """Whether the database lacks the newest revision (never upgraded, or upgraded by an older
     release): such a database answers reads and then fails on the first write."""

@@ -172,3 +172,113 @@ def test_user_create_and_db_upgrade_on_a_database_never_upgraded(database_url: s
     created = runner.invoke(main, ["user", "create", "a@example.org", "--database", database_url], input=PASSWORD + "\n",
                             env={"SECRET_KEY": None, "COURSEPACK_ENV": None})
     assert created.exit_code == 0, created.output
+
+
+# -- an administrator's slips: one line saying what is wrong, never a traceback ----------------
+
+def test_a_database_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for url, said in ((f"sqlite:///{tmp_path / 'no-such-folder' / 'a.db'}", "the folder"),
+                      ("bogus://x", "is not a database URL coursepack can use"),
+                      ("postgresql+psycopg://postgres@127.0.0.1:1/none", "cannot reach the database")):
+        for command in (["db", "upgrade"], ["db", "purge"], ["user", "create", "a@example.org"]):
+            result = runner.invoke(main, [*command, "--database", url], input=PASSWORD + "\n", env={"SECRET_KEY": None})
+            assert result.exit_code == 1 and said in result.output and "Traceback" not in result.output, (command, result.output)
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_database_a_newer_release_upgraded_is_named_as_such(database_url: str) -> None:
+    runner = CliRunner()
+    assert "upgraded to this release's schema" in runner.invoke(main, ["db", "upgrade", "--database", database_url]).output
+    assert "already up to date" in runner.invoke(main, ["db", "upgrade", "--database", database_url]).output
+    from sqlalchemy import create_engine, text
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_from_the_future'"))
+    engine.dispose()
+    for command in (["db", "upgrade"], ["db", "purge"]):
+        result = runner.invoke(main, [*command, "--database", database_url], env={"SECRET_KEY": None})
+        assert result.exit_code == 1 and "was upgraded by a newer release of coursepack (schema revision 9999_from_the_future)" \
+            in result.output, result.output
+
+
+def test_user_create_refuses_what_is_not_an_email(app: Flask, database_url: str) -> None:
+    for email in ("", "notanemail", "a@b", "x@example.org\\n", "<script>@x.org"):
+        result = CliRunner().invoke(main, ["user", "create", email, "--role", "trainer", "--database", database_url],
+                                    input=PASSWORD + "\n", env={"SECRET_KEY": None})
+        assert result.exit_code == 1 and "is not an email address" in result.output, email
+    with app.app_context():
+        assert db.session().scalars(sql_select(User.email)).all() == []
+
+
+def test_purge_needs_no_cookie_secret(app: Flask, database_url: str) -> None:
+    result = CliRunner().invoke(main, ["db", "purge", "--database", database_url], env={"SECRET_KEY": None, "COURSEPACK_ENV": None})
+    assert result.exit_code == 0 and "deleted 0 reflection(s) and 0 guest(s)" in result.output, result.output
+
+
+def test_serve_refuses_a_port_out_of_range_and_a_courses_folder_that_is_not_there(app: Flask, database_url: str, tmp_path: Path) -> None:
+    for options, said in ((["--port", "99999"], "99999 is not in the range 1<=x<=65535"),
+                          (["--courses", str(tmp_path / "nowhere")], f"there is no courses folder at {tmp_path / 'nowhere'}")):
+        process = subprocess.run([COURSEPACK, "serve", "--database", database_url, *options], capture_output=True, text=True,
+                                 timeout=120, env=_env(SECRET_KEY=SECRET))
+        assert process.returncode != 0 and said in process.stderr and "serving" not in process.stderr, process.stderr
+
+
+# -- account administration: a lost password, a departing trainer, a cohort to hand over ------
+
+def test_an_administrator_resets_a_password_changes_a_role_hands_over_a_cohort_and_erases_an_account(
+        app: Flask, database_url: str, tmp_path: Path) -> None:
+    from player.store.models import Cohort, LoginSession
+    runner = CliRunner()
+
+    def run(*args: str, stdin: str = "") -> str:
+        result = runner.invoke(main, [*args, "--database", database_url], input=stdin, env={"SECRET_KEY": None})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    for email, role in (("old@example.org", "trainer"), ("new@example.org", "trainer"), ("me@example.org", "learner")):
+        run("user", "create", email, "--role", role, stdin=PASSWORD + "\n")
+    with app.app_context(), db.writing() as write:
+        old = write.scalars(sql_select(User).where(User.email == "old@example.org")).one()
+        write.add(LoginSession(user_id=old.id))
+        write.add(Cohort(name="Skopje, March", course_id="core-blocks", trainer_id=old.id))
+    assert run("user", "list", "--role", "trainer").splitlines()[0].startswith("new@example.org\ttrainer\t")
+    assert "1 session(s) ended" in run("user", "password", "old@example.org", stdin="a brand new password\n")
+    assert _password_of(app, "old@example.org", "a brand new password")
+    refused = runner.invoke(main, ["cohort", "trainer", "1", "me@example.org", "--database", database_url])
+    assert refused.exit_code == 1 and "make them a trainer first" in refused.output
+    assert "now led by new@example.org" in run("cohort", "trainer", "1", "new@example.org")
+    assert "trainer -> learner" in run("user", "role", "old@example.org", "learner")
+    asked = runner.invoke(main, ["user", "delete", "me@example.org", "--database", database_url])
+    assert asked.exit_code == 1 and "--yes" in asked.output
+    run("user", "delete", "me@example.org", "--yes")
+    with app.app_context():
+        people = dict(db.session().execute(sql_select(User.email, User.role)).all())
+        led_by = db.session().scalars(sql_select(Cohort.trainer_id)).one()
+        sessions = db.session().scalars(sql_select(LoginSession.id)).all()
+    assert people == {"old@example.org": "learner", "new@example.org": "trainer"} and sessions == []
+    assert led_by == next(u.id for u in [_user(app, "new@example.org")])
+    missing = runner.invoke(main, ["user", "role", "nobody@example.org", "admin", "--database", database_url])
+    assert missing.exit_code == 1 and "no account has the email nobody@example.org" in missing.output
+
+
+def _user(app: Flask, email: str) -> User:
+    with app.app_context():
+        return db.session().scalars(sql_select(User).where(User.email == email)).one()
+
+
+def test_a_sqlite_backup_is_a_whole_database_that_can_be_served(app: Flask, database_url: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(main, ["user", "create", "kept@example.org", "--database", database_url], input=PASSWORD + "\n")
+    assert created.exit_code == 0
+    target = tmp_path / "backup.db"
+    result = runner.invoke(main, ["db", "backup", str(target), "--database", database_url])
+    if not database_url.startswith("sqlite"):
+        assert result.exit_code == 1 and "pg_dump" in result.output
+        return
+    assert result.exit_code == 0, result.output
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    listed = runner.invoke(main, ["user", "list", "--database", f"sqlite:///{target}"])
+    assert "kept@example.org" in listed.output
+    again = runner.invoke(main, ["db", "backup", str(target), "--database", database_url])
+    assert again.exit_code == 1 and "exists already" in again.output

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from player.domain.accounts import (
-    MIN_PASSWORD, check_password, hash_password, normalise_email, password_too_short, spend_a_hash,
+    MIN_PASSWORD, check_password, hash_password, normalise_email, password_too_short, plausible_email, spend_a_hash,
 )
 from player.domain.cohorts import find_by_code
 from player.domain.merging import Kept, merge_guest
@@ -36,7 +36,7 @@ def _safe_next(target: str | None) -> str:
 
 def _signup_problem(email: str, password: str, code: str) -> tuple[str | None, Cohort | None]:
     """What is wrong with the form itself; whether the email has an account is never one of them."""
-    if "@" not in email or len(email) > 254:
+    if not plausible_email(email):
         return _("Please give a valid email address."), None
     if password_too_short(password):
         return _("Choose a password of at least %(n)d characters.", n=MIN_PASSWORD), None
