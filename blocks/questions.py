@@ -8,6 +8,7 @@ list item); what a type reads from its answers, and which attributes it takes, i
 from __future__ import annotations
 
 import difflib
+from html import escape
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
@@ -165,7 +166,7 @@ class QuestionReader:
         return tuple(pair for item in _items(answers) if (pair := self._pair(item)))
 
     def items(self, answers: SyntaxTreeNode) -> tuple[str, ...]:
-        return tuple(self._item_html(item.children) for item in _items(answers))
+        return tuple(_fallback(item, self._item_html(item.children)) for item in _items(answers))
 
     def _option(self, item: SyntaxTreeNode) -> Option | None:
         checked = item.nester_tokens.opening.meta.get("checked")
@@ -175,7 +176,7 @@ class QuestionReader:
         content = [c for c in item.children if c.type != "blockquote"]
         feedback = [c for c in item.children if c.type == "blockquote"]
         feedback_html = "".join(self.owner.html(quote.children, "option") for quote in feedback)
-        return Option(self._item_html(content), bool(checked), feedback_html)
+        return Option(_fallback(item, self._item_html(content)), bool(checked), feedback_html)
 
     def _pair(self, item: SyntaxTreeNode) -> Pair | None:
         source = "".join(c.content for p in item.children if p.type == "paragraph" for c in p.children)
@@ -184,11 +185,19 @@ class QuestionReader:
             self.error("bad-pair", f"match item {source.strip()!r} needs the form 'term -> match'", _line_of(item))
             return None
         md = self.owner.md
-        return Pair(render_inline(md, term.strip()), render_inline(md, match.strip()), match.strip())
+        return Pair(_fallback(item, render_inline(md, term.strip())), _fallback(item, render_inline(md, match.strip())),
+                    match.strip())
 
     def _item_html(self, children: list[SyntaxTreeNode]) -> str:
         tokens = [t for child in children for t in child.to_tokens()]
         return render_tokens(self.owner.md, tokens).strip()
+
+
+def _fallback(item: SyntaxTreeNode, html: str) -> str:
+    """An answer item shown in the source language in a translated block (blocks.l10n marks its
+    list item) keeps that mark: the player and the pack render the item's text, not its <li>."""
+    lang = item.nester_tokens.opening.attrGet("lang") if item.nester_tokens else None
+    return f'<span lang="{escape(str(lang))}" class="untranslated">{html}</span>' if lang else html
 
 
 def _items(answers: SyntaxTreeNode) -> list[SyntaxTreeNode]:

@@ -446,3 +446,26 @@ def test_xliff_marks_a_fuzzy_unit_for_review_and_import_names_a_translation_that
     result = runner.invoke(main, ["translate", "import-xliff", str(course), "--lang", "uk", str(xlf)])
     assert result.exit_code == 0 and "1 translation(s) taken" in result.output
     assert "cannot be used, the source is shown instead" in result.output and "has an empty answer" in result.output
+
+
+def test_an_option_a_match_pair_and_an_order_item_shown_in_the_source_are_marked(course: Path) -> None:
+    """SPEC 7: every fallback unit is marked with lang= and flagged, answers included (the player
+    and the pack render an answer's text, not its list item, which carried the mark)."""
+    block = _block(course)
+    _translate_all(block)
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    for entry in catalogue:
+        if entry.msgid in ("Explain every procedure at once.", "pairs -> two people", "Talk to your supervisor."):
+            entry.msgstr = ""
+    catalogue.save(str(path))
+    translated, _ = translated_block(block, "uk")
+    questions = [q for quiz in translated.quizzes for q in quiz.questions]
+    option = next(o.html for q in questions for o in q.options if "Explain every procedure" in o.html)
+    pair = next(p for q in questions for p in q.pairs if "pairs" in p.term_html)
+    item = next(i for q in questions for i in q.items if "Talk to your supervisor" in i)
+    marked = '<span lang="en" class="untranslated">'
+    assert option.startswith(marked) and pair.term_html.startswith(marked) and pair.match_html.startswith(marked)
+    assert item.startswith(marked)
+    translated_option = next(o.html for q in questions for o in q.options if o.html.startswith("UK "))
+    assert "untranslated" not in translated_option
