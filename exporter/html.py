@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from blocks.country import CountryNote
+from blocks.country import DEFAULT_COUNTRY, CountryNote
 from blocks.model import (
     Activity, Block, Course, Facilitator, Handout, Markup as Content, Mode, Question, Quiz, QuizKind, Survey,
 )
@@ -70,6 +70,22 @@ class PackPage:
     @property
     def languages(self) -> list[str]:
         return _unique(block.lang for block in self.blocks)
+
+    @property
+    def participant_command(self) -> str:
+        """The command that prints the participant pack of the same blocks, language and choices."""
+        words = ["coursepack", "export", "pack", self.course.id]
+        if [b.id for b in self.blocks] != [b.id for b in self.course.blocks]:
+            words += [part for block in self.blocks for part in ("--block", block.id)]
+        if self.translated:
+            words += ["--lang", self.lang]
+        if self.allow_incomplete and self.incomplete:
+            words.append("--allow-incomplete")
+        default = DEFAULT_COUNTRY.get(self.lang) if self.translated else None  # what --lang alone would print
+        chosen = self.country.country if self.country is not None else None
+        if chosen != default:
+            words += ["--country", chosen or "none"]
+        return " ".join([*words, "--participant"])
 
     @property
     def translated(self) -> list[Block]:

@@ -100,3 +100,25 @@ def test_a_language_without_catalogues_is_refused(course: Path) -> None:
     listed.write_text(listed.read_text(encoding="utf-8").replace("languages: [en, mk, uk, bg]", "languages: [en, mk, uk, bg, sq]"), encoding="utf-8")
     with pytest.raises(ExportError, match="no 'sq' catalogue"):  # the sample has mk, uk and bg ones
         export_pack(course, lang="sq")
+
+
+def test_the_pack_tells_the_participant_packs_command_with_the_same_language_and_blocks(course: Path) -> None:
+    """A Bulgarian trainer told to run the command without --lang would print an English pack."""
+    from datetime import date
+
+    from blocks.build import translated_block
+    from blocks.country import read_note, notes_folder
+    from blocks.load import Loader
+    from blocks.model import Report
+    from exporter.html import PackPage
+
+    sample = Loader().course(course)
+    uk = translated_block(sample.blocks[0], "uk")[0]
+    note = read_note(notes_folder(ROOT / "courses") / "ua" / "note.md", Report(), "uk")
+    assert PackPage(sample, (uk,), False, date.today(), "uk", note).participant_command == \
+        "coursepack export pack sample --lang uk --participant"
+    assert PackPage(sample, (uk,), False, date.today(), "uk").participant_command == \
+        "coursepack export pack sample --lang uk --country none --participant"
+    core = Loader().course(ROOT / "courses" / "core-blocks")
+    assert PackPage(core, core.blocks[:1], False, date.today(), "en").participant_command == \
+        f"coursepack export pack core-blocks --block {core.blocks[0].id} --participant"
