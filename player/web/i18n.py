@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from babel.support import NullTranslations
@@ -82,6 +83,18 @@ def local_number(value: float | int, digits: int = 2, lang: str | None = None) -
     return format_decimal(value, format=pattern, locale=lang or current_lang())
 
 
+def language_name(code: str) -> str:
+    """A language named in itself ("Македонски", "Română"), as a menu of languages shows it;
+    the code when Babel does not know it."""
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
 def local_date(value: date | datetime) -> str:
     """A date as the interface language writes it ("4 December 2026", "4 декември 2026 г.")."""
     return format_date(value.date() if isinstance(value, datetime) else value, format="long", locale=current_lang())
@@ -97,6 +110,6 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, text_direction=direction, language_name=language_name)
     app.context_processor(lambda: {"lang": current_lang()})
     app.jinja_env.filters.update(interface_html=interface_html, local_number=local_number, local_date=local_date)

@@ -238,3 +238,46 @@ def test_a_trainer_reaches_a_blocks_preview_from_its_start_page(app: Flask, clie
     sign_in_as(app, client, new_user(app, "trainer.preview@example.org", "trainer"))
     assert f'<a href="{preview}">Trainer preview</a>' in client.get(start).get_data(as_text=True)
     assert client.get(preview).status_code == 200
+
+
+def test_a_bulgarian_trainer_reads_course_block_titles_and_dates_in_bulgarian(app: Flask, client: FlaskClient) -> None:
+    """Found by a translator's review: the trainer pages named the course and the blocks in
+    English, wrote dates as 2026-10-01, and offered languages by their codes."""
+    from blocks.build import translated_block
+    from blocks.load import Loader
+    from tests.conftest import COURSES
+
+    core = Loader().course(COURSES / "core-blocks")
+    sign_in_as(app, client, new_user(app, "t@example.org", "trainer"))
+    assert client.get("/trainer/?lang=bg").status_code == 200
+    form = client.get("/trainer/cohorts/new").get_data(as_text=True)
+    assert '<option value="mk" lang="mk">Македонски</option>' in form and "every-construct" not in form
+    response = post(client, "/trainer/cohorts/new", NEW)
+    listing = client.get("/trainer/").get_data(as_text=True)
+    assert core.title_in("bg") in listing and core.title not in listing
+    assert "1 октомври 2026" in listing and "2026-10-01" not in listing
+    grid = client.get(response.location).get_data(as_text=True)
+    for block in core.blocks:
+        assert translated_block(block, "bg")[0].title in grid and f">{block.title}<" not in grid
+
+
+def test_a_cohort_is_in_a_language_its_course_offers(app: Flask, client: FlaskClient, tmp_path) -> None:  # noqa: ANN001
+    sign_in_as(app, client, new_user(app, "t@example.org", "trainer"))
+    content = app.extensions["coursepack_content"]
+    core = content.courses["core-blocks"]
+    from dataclasses import replace
+    content.courses["core-blocks"] = replace(core, languages=("en", "mk"))
+    try:
+        refused = post(client, "/trainer/cohorts/new", {**NEW, "lang": "bg"})
+        assert refused.status_code == 400
+        assert "is offered in English, Македонски: choose one of those." in refused.get_data(as_text=True)
+    finally:
+        content.courses["core-blocks"] = core
+
+
+def test_points_are_counted_in_the_languages_plural(app: Flask, client: FlaskClient) -> None:
+    with app.test_request_context("/?lang=bg"):
+        from flask import render_template_string
+        one = render_template_string('{{ ngettext("%(p)s of %(m)s point", "%(p)s of %(m)s points", 1, p="1", m="1") }}')
+        many = render_template_string('{{ ngettext("%(p)s of %(m)s point", "%(p)s of %(m)s points", 3, p="2", m="3") }}')
+    assert (one, many) == ("1 от 1 точка", "2 от 3 точки")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import abort, request
 
 from blocks.model import Block, Course, Quiz, Section
@@ -47,6 +49,15 @@ def localised_blocks(course: Course) -> dict[str, Block]:
     """Every block of a course in the learner's language, for pages that list them."""
     lang = current_lang()
     return {block.id: store().in_language(course, block, lang) for block in course.blocks}
+
+
+def localised_course(course: Course) -> Course:
+    """The course with its blocks in the visitor's language, for pages that name the blocks and
+    quote their questions (a trainer's reports); the ids, and so the records, are the same."""
+    lang = current_lang()
+    if lang not in course.languages or all(block.lang == lang for block in course.blocks):
+        return course
+    return replace(course, blocks=tuple(localised_blocks(course).values()))
 
 
 def open_block(course_id: str, block_id: str) -> tuple[Course, Block]:

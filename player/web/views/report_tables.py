@@ -17,6 +17,7 @@ from player.domain import reports
 from player.domain.progress import State
 from player.store.models import Cohort
 from player.web.content import store
+from player.web.i18n import current_lang
 from player.web.tables import Row, Table
 
 
@@ -142,10 +143,12 @@ def _group_cells(breakdown: str, group: tuple[Any, ...], period: str) -> tuple[A
     not_given = _("(not given)")
     if breakdown == "courses":
         course = content.course(group[0])
-        return (course.title if course else group[0],)
+        return (course.title_in(current_lang()) if course else group[0],)
     if breakdown == "blocks":
         found = content.block(group[0], group[1])
-        return (found[0].title, found[1].title) if found else group
+        if not found:
+            return group
+        return (found[0].title_in(current_lang()), content.in_language(found[0], found[1], current_lang()).title)
     if breakdown == "periods":
         return (period_label(group[0], period),)
     return (group[0] or not_given,)

@@ -28,10 +28,10 @@ from player.web import db
 from player.web.access import allow
 from player.web.auth import current_user
 from player.web.content import store
-from player.web.i18n import LANGUAGES
+from player.web.i18n import LANGUAGES, current_lang, language_name
 from player.web.tables import Table, cell_text, to_csv
 from player.web.views import report_tables as tables
-from player.web.views.common import listed_courses
+from player.web.views.common import listed_courses, localised_course
 
 bp = Blueprint("trainer", __name__)
 bp.add_app_template_filter(cell_text, "cell")
@@ -49,7 +49,7 @@ def _cohort(cohort_id: int) -> tuple[Cohort, Course]:
     course = store().course(cohort.course_id) if cohort else None
     if cohort is None or course is None:
         abort(404)
-    return cohort, course
+    return cohort, localised_course(course)
 
 
 def _csv(table: Table, stem: str) -> Response:
@@ -73,8 +73,8 @@ def cohorts() -> str:
 
 
 def _languages() -> dict[str, str]:
-    codes = set(LANGUAGES) | {lang for course in store().all() for lang in course.languages}
-    return {code: LANGUAGES.get(code, code) for code in sorted(codes)}
+    """The languages the courses a trainer may choose are offered in, each named in itself."""
+    return {code: language_name(code) for code in sorted({lang for course in listed_courses() for lang in course.languages})}
 
 
 def _date(value: str | None) -> date | None:
@@ -94,8 +94,12 @@ def _details(form: MultiDict[str, str]) -> tuple[CohortDetails | None, list[str]
     if course_id not in {course.id for course in listed_courses()}:
         problems.append(_("Choose a course."))
     lang = form.get("lang", "")
+    course = store().course(course_id)
     if lang not in _languages():
         problems.append(_("Choose a language."))
+    elif course is not None and lang not in course.languages:
+        problems.append(_("%(course)s is offered in %(languages)s: choose one of those.", course=course.title_in(current_lang()),
+                          languages=", ".join(language_name(code) for code in course.languages)))
     mode = form.get("mode", "")
     if mode not in COHORT_MODES:
         problems.append(_("Choose face to face or self-paced."))
