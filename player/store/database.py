@@ -18,6 +18,7 @@ from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext, suppress
 from itertools import chain
+from pathlib import Path
 from typing import Any
 
 try:
@@ -46,6 +47,7 @@ def make_engine(url: str) -> Engine:
     """An engine with the per-dialect settings coursepack relies on."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _private_file(engine.url.database)
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -54,6 +56,17 @@ def make_engine(url: str) -> Engine:
     event.listen(engine, "checkin", _stamp_idle)
     event.listen(engine, "checkout", _ping_when_idle(engine.dialect))
     return engine
+
+
+def _private_file(database: str | None) -> None:
+    """A new SQLite database is made readable by its owner only: it holds names, emails and
+    answers. SQLite gives its -wal and -shm files the same mode. An existing file is left as the
+    administrator set it."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if path.parent.is_dir() and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _stamp_idle(_dbapi_connection, record) -> None:  # noqa: ANN001 - DBAPI types

@@ -78,3 +78,16 @@ def test_another_process_waits_for_its_turn_too(tmp_path: Path) -> None:
     assert reached.wait(10)
     child.join(10)
     assert child.exitcode == 0 and _logged(engine) == ["parent", "child"]
+
+
+def test_a_new_sqlite_database_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds names, emails and answers; SQLite gives its -wal and -shm the same mode."""
+    from player.store.migrate import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    upgrade(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
+        modes = {path.name: oct(path.stat().st_mode & 0o777) for path in tmp_path.iterdir() if path.name.startswith("new.db")}
+    engine.dispose()
+    assert modes["new.db"] == "0o600" and set(modes.values()) == {"0o600"}, modes
