@@ -184,7 +184,7 @@ class BlockBuilder:
             return None
         if kind not in ALLOWED_INSIDE.get(parent, frozenset()):
             where = {"section": "at section level", "introduction": "before the first '##' section"}.get(parent, f"inside {article(parent)}")
-            self.error(line, "misplaced-container", f"{article(kind)} cannot stand {where}")
+            self.error(line, "misplaced-container", f"{article(kind)} cannot stand {where}{_left_open_hint(node, line)}")
             return None
         if _unclosed(node) and not self._reported(line, "unclosed-container"):  # parsing may have said it (blocks.fences)
             self.error(line, "unclosed-container", _unclosed_message(node, line))
@@ -317,6 +317,20 @@ def translated_block(block: Block, lang: str, report: Report | None = None) -> t
 def _unclosed(node: SyntaxTreeNode) -> bool:
     """A container whose closing fence is missing (markdown-it ends it with what holds it)."""
     return node.type == CONTAINER and not node.nester_tokens.closing.markup
+
+
+def _left_open_hint(node: SyntaxTreeNode, line: int) -> str:
+    """When the container around a misplaced one has a fence no longer than its own, the likely
+    mistake is that container's forgotten closing fence: a container meant to hold others has a
+    longer one (::::quiz around :::question), so two of the same length were meant side by side."""
+    holder = node.parent
+    if holder is None or holder.type != CONTAINER or not holder.map:
+        return ""
+    outer = holder.nester_tokens.opening
+    if len(outer.markup) > len(node.nester_tokens.opening.markup):
+        return ""
+    return (f"; was {container_label(outer)}, opened at line {holder.map[0] + 1}, meant to end before line {line}? "
+            f"Close it there with a line '{outer.markup}'")
 
 
 def _unclosed_message(node: SyntaxTreeNode, line: int) -> str:
