@@ -133,11 +133,12 @@ def build_packs(requests: Sequence[PackRequest], *, cache: PackCache | None = No
 
 
 def export_pack(course: Course | Path, *, blocks: Sequence[str] | None = None, lang: str | None = None,
-                participant: bool = False, allow_incomplete: bool = False, country: str | None = None) -> bytes:
+                participant: bool = False, allow_incomplete: bool = False, country: str | None = None,
+                cache: PackCache | None = None) -> bytes:
     """The player's entry point: the pack's PDF bytes (rendered, or from the cache)."""
     folder = course.path if isinstance(course, Course) else Path(course)
     request = PackRequest(folder, tuple(blocks or ()), lang, participant, allow_incomplete, country=country)
-    return build_pack(request).path.read_bytes()
+    return build_pack(request, cache=cache).path.read_bytes()
 
 
 def prepare(request: PackRequest) -> Prepared:

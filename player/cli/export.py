@@ -8,9 +8,11 @@ from pathlib import Path
 
 import click
 
+from exporter.cache import PackCache
 from exporter.cmi5 import export_cmi5
 from exporter.pack import ExportError, PackRequest, PackResult, ValidationFailed, build_packs, find_course
 from exporter.scorm import DEFAULT_VERSION, VERSIONS as SCORM_VERSIONS, export_scorm
+from player.cli.app import settings
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,12 +34,12 @@ def pack(course: str, blocks: tuple[str, ...], langs: tuple[str, ...], participa
     COURSE is a course id under the courses directory ($COURSEPACK_COURSES, default ./courses)
     or the path of a course folder. The course is validated first; a course with errors is
     refused with the validation report. Unchanged packs come from the cache ($COURSEPACK_CACHE,
-    default instance/cache/).
+    default cache/ in the instance folder, beside the default database).
     """
     try:
         folder = find_course(course, Path(os.environ.get("COURSEPACK_COURSES", "courses")))
         requests = [PackRequest(folder, blocks, lang, participant, allow_incomplete, country=country) for lang in (dict.fromkeys(langs) or (None,))]
-        results = build_packs(requests, progress=lambda line: click.echo(line, err=True))
+        results = build_packs(requests, cache=PackCache(settings(None)["PACK_CACHE"]), progress=lambda line: click.echo(line, err=True))
     except ValidationFailed as exc:
         for diagnostic in exc.report.sorted():
             click.echo(f"{diagnostic}{'' if diagnostic.severity == 'error' else ' (warning)'}", err=True)

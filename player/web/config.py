@@ -25,6 +25,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         "DEVELOPMENT": development,
         "SECRET_KEY": env.get("SECRET_KEY") or (DEV_SECRET if development else None),
         "COURSES_DIR": Path(env.get("COURSEPACK_COURSES", "courses")),
+        # Exported packs, made again on demand: beside the database by default, wherever the
+        # process was started from.
+        "PACK_CACHE": Path(env.get("COURSEPACK_CACHE") or instance_path / "cache"),
         "DATABASE_URL": env.get("COURSEPACK_DATABASE_URL") or f"sqlite:///{instance_path / 'coursepack.db'}",
         # Throttling counters: in Redis when it is given, else in the database (player.store.limits);
         # either way every worker and host counts together.

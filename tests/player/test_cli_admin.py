@@ -282,3 +282,16 @@ def test_a_sqlite_backup_is_a_whole_database_that_can_be_served(app: Flask, data
     assert "kept@example.org" in listed.output
     again = runner.invoke(main, ["db", "backup", str(target), "--database", database_url])
     assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_packs_are_cached_in_the_instance_folder_wherever_the_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache relative to the working directory left instance/cache folders wherever an
+    administrator happened to stand."""
+    from player.cli.app import settings
+
+    monkeypatch.delenv("COURSEPACK_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    found = settings(None)["PACK_CACHE"]
+    assert found.is_absolute() and found.parent == Path(Flask("player", instance_relative_config=True).instance_path)
+    monkeypatch.setenv("COURSEPACK_CACHE", str(tmp_path / "mine"))
+    assert settings(None)["PACK_CACHE"] == tmp_path / "mine"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from player.web.access import allow
 from player.web.content import store
@@ -36,6 +36,7 @@ def problems() -> str:
 @allow("trainer")
 def pack(course_id: str) -> Response:
     """A trainer or participant pack, as `coursepack export pack` makes it (cached when unchanged)."""
+    from exporter.cache import PackCache
     from exporter.pack import ExportError, export_pack  # WeasyPrint loads only when a pack is asked for
 
     course = store().course(course_id)
@@ -46,7 +47,8 @@ def pack(course_id: str) -> Response:
     participant = request.args.get("participant") == "1"
     try:
         pdf = export_pack(course, blocks=blocks, lang=lang, participant=participant,
-                          allow_incomplete=request.args.get("allow_incomplete") == "1")
+                          allow_incomplete=request.args.get("allow_incomplete") == "1",
+                          cache=PackCache(current_app.config["PACK_CACHE"]))
     except ExportError as exc:
         return Response(str(exc), status=409, mimetype="text/plain")
     name = "-".join([course.id, *blocks, lang or "", "participant" if participant else "trainer", "pack"])
