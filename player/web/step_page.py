@@ -22,7 +22,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, render_template, url_for
+from flask import current_app, g, render_template, url_for
 from markupsafe import Markup
 
 from blocks.model import Block, Course, Quiz, QuizKind, Survey
@@ -33,7 +33,7 @@ from player.store.keeping import ANSWER_FIELDS, QUIZZES, STEP_PAGES
 from player.web import db
 from player.web.forms import SURVEY_SEED, field_names
 from player.web.pages import kept
-from player.web.templating import Frame, form_ids
+from player.web.templating import Frame, flashes_for, form_ids
 
 EVALUATION_STEP = "evaluation"  # the last step of every block: the standard evaluation survey
 
@@ -58,6 +58,7 @@ def render_step(course: Course, block: Block, step_id: str, learner: int | None)
     """The step page of `learner` (None: a visitor not yet known), whole."""
     page = _page(course, block, step_id)
     parts = LearnerParts.read(course, block, step_id, learner, page.frame)
+    g.quizzes_on_page = frozenset(parts.statuses)  # their messages show at them, not at the top
     return page.frame.fill({"quiz": parts.quiz, "survey": parts.survey, "nav": lambda *_: page.navs[parts.nav_owner()].fill({})})
 
 
@@ -112,11 +113,12 @@ class LearnerParts:
     def quiz(self, quiz: Quiz) -> str:
         status = self.statuses[quiz.id]
         frame = _quiz_frame(self.course, self.block, self.step_id, status)
-        if not frame.names:
-            return frame.fill({})
+        if "form_ids" not in frame.names:
+            return frame.fill({"messages": lambda: flashes_for(quiz.id)})
         opened = status.open_attempt
         seed = opened.seed if opened else attempt_seed(self.learner, quiz.id, len(status.submitted) + 1)
         return frame.fill({
+            "messages": lambda: flashes_for(quiz.id),
             "form_ids": lambda: form_ids(self.client_id, seed),
             "fields": lambda: answer_fields(self.block, quiz, seed, self.saved[quiz.id]),
         })

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from flask import Flask, current_app, get_flashed_messages, render_template
+from flask import Flask, current_app, g, get_flashed_messages, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -97,8 +97,24 @@ def visitor_links() -> Markup:
     return Markup(kept(VISITOR_LINKS, current_app.jinja_env, render, user=user if signed_in else None).fill({}))
 
 
+QUIZ_PLACE = "@"  # a message flashed as "success@<quiz id>" shows beside that quiz, where the page opens
+
+
 def flashes() -> Markup:
-    messages = get_flashed_messages(with_categories=True)
+    """The messages for the top of the page: all but those a quiz on this page shows itself."""
+    shown_by_quizzes = g.get("quizzes_on_page", frozenset())
+    return _messages(lambda place: place not in shown_by_quizzes)
+
+
+def flashes_for(quiz_id: str) -> Markup:
+    """The messages about one quiz, shown at the quiz: the page opens there (#quiz), and on a
+    phone a message at the top of the page would be out of sight."""
+    return _messages(lambda place: place == quiz_id)
+
+
+def _messages(wanted: Callable[[str], bool]) -> Markup:
+    messages = [(category, message) for full, message in get_flashed_messages(with_categories=True)
+                for category, _at, place in [full.partition(QUIZ_PLACE)] if wanted(place)]
     return Markup(render_template("_flashes.html", messages=messages)) if messages else Markup()
 
 

@@ -184,3 +184,14 @@ def test_a_form_cannot_choose_its_attempts_order(app: Flask, client: FlaskClient
     with app.app_context():
         stored = db.session().scalars(select(Attempt.seed)).all()
     assert len(stored) == 1 and stored != [12345] and _seed_and_order(client)[0] == str(stored[0])
+
+
+def test_the_saved_message_shows_at_the_quiz_where_the_page_opens(client: FlaskClient) -> None:
+    """The page opens at #quiz: on a phone a message at the top of the page was out of sight."""
+    seed, _order = _seed_and_order(client)
+    _save_one(client, seed)
+    page = client.get(CORE_STEP).get_data(as_text=True)
+    quiz = re.search(rf'<section class="quiz" id="{CORE_QUIZ.id}"[^>]*>(.*?)</section>', page, re.S)
+    assert quiz and '<p class="flash success" role="status">Your answers are saved.</p>' in quiz[1]
+    assert page.count("Your answers are saved.") == 1
+    assert "Your answers are saved." not in client.get(CORE_STEP).get_data(as_text=True)  # shown once

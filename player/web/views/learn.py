@@ -16,6 +16,7 @@ from player.web.access import allow, may
 from player.web.auth import ensure_learner
 from player.web.forms import SURVEY_SEED, field_names, responses, submitted_seed
 from player.web.step_page import EVALUATION_STEP, neighbours, render_step, steps
+from player.web.templating import QUIZ_PLACE
 from player.web.views.common import client_id, course_and_block, learner_id, open_block, quiz_or_404, section_or_404
 
 bp = Blueprint("learn", __name__)
@@ -55,8 +56,9 @@ def leave_step(course_id: str, block_id: str, step_id: str) -> Response:
     try:
         draft = _draft(block, step_id)
     except InvalidResponse:
-        flash(_("One answer could not be read; please check it and save again."), "error")
-        return redirect(f"{step_url}#{request.form.get('quiz', '')}")
+        quiz_id = request.form.get("quiz", "")
+        flash(_("One answer could not be read; please check it and save again."), f"error{QUIZ_PLACE}{quiz_id}")
+        return redirect(f"{step_url}#{quiz_id}")
     previous, following = neighbours(block, step_id)
     target = previous if request.form.get("go") == "previous" else following
     user = ensure_learner()

@@ -19,6 +19,7 @@ from player.web.access import allow
 from player.web.auth import ensure_learner
 from player.web.forms import field_names, responses, submitted_seed
 from player.web.step_page import new_client_id
+from player.web.templating import QUIZ_PLACE
 from player.web.views.common import client_id, course_and_block, learner_id, open_block, quiz_or_404
 
 bp = Blueprint("quiz", __name__)
@@ -43,9 +44,9 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
     with db.writing() as write:
         recorded = record_quiz(write, Where(user.id, course.id, block), given, submission)
     if recorded.outcome == Outcome.NO_ATTEMPTS:
-        flash(_("You have used all attempts at this quiz."), "info")
+        flash(_("You have used all attempts at this quiz."), f"info{QUIZ_PLACE}{quiz.id}")
     elif recorded.outcome == Outcome.SAVED:
-        flash(_("Your answers are saved."), "success")
+        flash(_("Your answers are saved."), f"success{QUIZ_PLACE}{quiz.id}")
     elif recorded.outcome == Outcome.UNANSWERED:
         return redirect(url_for("quiz.confirm", course_id=course.id, block_id=block.id, step_id=step_id, quiz_id=quiz.id))
     elif recorded.outcome == Outcome.SUBMITTED:
@@ -55,7 +56,7 @@ def answer(course_id: str, block_id: str, step_id: str, quiz_id: str) -> Respons
 
 
 def _unreadable(step_url: str, quiz: Quiz) -> Response:
-    flash(_("One answer could not be read; please check it and save again."), "error")
+    flash(_("One answer could not be read; please check it and save again."), f"error{QUIZ_PLACE}{quiz.id}")
     return redirect(f"{step_url}#{quiz.id}")
 
 
