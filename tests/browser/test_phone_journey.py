@@ -100,7 +100,7 @@ def test_a_half_answered_quiz_asks_once_before_an_attempt_is_spent(phone: Page) 
     phone.get_by_role("button", name="Submit anyway").click()
     expect(phone.get_by_role("heading", name="Your result")).to_be_visible()
     expect(phone.get_by_role("status")).to_contain_text("Attempt 1: 0%")
-    expect(phone.locator("main")).to_contain_text("0 of 1 points")
+    expect(phone.locator("main")).to_contain_text("0 of 1 point")
     assert not re.search(r"\d\.0\b", phone.locator("main").inner_text())
 
 

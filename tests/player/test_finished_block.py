@@ -67,7 +67,7 @@ def test_scores_read_naturally(client: FlaskClient) -> None:
     sign_up(client)
     wrong = post(client, f"{BASE}/{QUIZ_STEP}/quiz/{QUIZ.id}", quiz_form(client, f"{BASE}/{QUIZ_STEP}", QUIZ, right=False))
     page = client.get(wrong.location).get_data(as_text=True)
-    assert "Attempt 1: 0%" in page and "0 of 1 points" in page
+    assert "Attempt 1: 0%" in page and "0 of 1 point" in page and "0 of 1 points" not in page
     assert not re.search(r"\d\.0\b", page)
 
 
