@@ -11,12 +11,15 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
 import polib
+from babel import UnknownLocaleError
+from babel.messages.plurals import get_plural
 
 from blocks.l10n import STATUS_HEADER, Translation, Unit
 from blocks.model import Report
@@ -139,6 +142,8 @@ def _header(catalogue: polib.POFile, block_id: str, version: int, source_lang: s
     catalogue.metadata.setdefault("POT-Creation-Date", now)
     catalogue.metadata.setdefault("Language-Team", "draft translation, awaiting review by a native-speaking subject expert")
     catalogue.metadata.setdefault(STATUS_HEADER, "draft")
+    with suppress(ValueError, UnknownLocaleError):  # a PO editor (Poedit) asks for it when it is missing
+        catalogue.metadata.setdefault("Plural-Forms", str(get_plural(lang.replace("-", "_"))))
     catalogue.metadata.update({
         "Project-Id-Version": f"{block_id} {version}",
         "PO-Revision-Date": catalogue.metadata.get("PO-Revision-Date", now),

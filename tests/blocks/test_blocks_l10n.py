@@ -469,3 +469,9 @@ def test_an_option_a_match_pair_and_an_order_item_shown_in_the_source_are_marked
     assert item.startswith(marked)
     translated_option = next(o.html for q in questions for o in q.options if o.html.startswith("UK "))
     assert "untranslated" not in translated_option
+
+
+def test_a_new_catalogue_says_its_plural_forms_as_po_editors_expect(course: Path) -> None:
+    block = _block(course)
+    update_catalogue(block, _units(block), "uk")
+    assert read_catalogue(catalogue_path(block.path, "uk")).metadata["Plural-Forms"].startswith("nplurals=3; plural=")
