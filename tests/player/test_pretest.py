@@ -38,7 +38,10 @@ def test_a_pretest_keeps_its_answers_until_the_final_test(client: FlaskClient) -
     result = _submit(client, QuizKind.PRETEST)
     page = client.get(result).get_data(as_text=True)
     assert HELD_BACK in page and explanation not in page and "Not right" not in page
-    assert "Attempt 1:" in page  # the score itself is no secret
+    assert "Before the block: 0%. This shows where you start" in page  # the score itself is no secret
+    assert "Not passed yet" not in page and "pass mark" not in page  # a pre-test is not passed or failed
+    step_page = client.get(_test(QuizKind.PRETEST)[0]).get_data(as_text=True)
+    assert "Pass mark" not in step_page and "it shows where you start" in step_page
     _submit(client, QuizKind.POSTTEST)
     page = client.get(result).get_data(as_text=True)
     assert HELD_BACK not in page and explanation in page
