@@ -164,7 +164,10 @@ def test_an_answered_survey_says_so_to_its_learner_only(app: Flask, client: Flas
     form = {"client_id": _client_id(client, "evaluation"), "q-eval-relevance": "4"}
     response = post(client, f"{BASE}/evaluation/survey/{BLOCK.evaluation.id}", form)
     assert response.status_code == 302 and response.location.endswith(f"#{BLOCK.evaluation.id}")
-    assert thanks in client.get(f"{BASE}/evaluation").get_data(as_text=True)
+    sent = client.get(f"{BASE}/evaluation").get_data(as_text=True)
+    assert thanks in sent
+    # The empty form again would read as not sent: it is folded away, still at hand.
+    assert re.search(rf'<details class="again"><summary>Answer again</summary>\s*<form method="post" action="[^"]*/survey/{BLOCK.evaluation.id}"', sent)
     other = app.test_client()
     sign_up(other, email="other@example.org")
     assert thanks not in other.get(f"{BASE}/evaluation").get_data(as_text=True)
