@@ -46,7 +46,8 @@ class Loader:
             self.report.error(path, 0, "missing-file", f"there is no {path.name} here")
             return None
         except UnicodeDecodeError as exc:
-            self.report.error(path, 0, "bad-encoding", f"the file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
+            line = path.read_bytes()[:exc.start].count(b"\n") + 1  # where an editor shows the first bad character
+            self.report.error(path, line, "bad-encoding", f"the file is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8")
             return None
         return build_block(text, path, self.report)
 
