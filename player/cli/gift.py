@@ -43,6 +43,9 @@ def import_gift_command(file: Path, folder: Path, lang: str, block_id: str | Non
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{file} is not UTF-8 ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     result = import_gift(text, lang=lang, block_id=block_id, name=file.name)
+    if not result.imported and not result.errors:
+        raise click.ClickException(f"{file} holds no GIFT question (a question is a text followed by its answers in "
+                                   "braces, like 'Capital of France? {=Paris ~Lyon}'); nothing was written")
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(result.source, encoding="utf-8")
     for note in result.notes:

@@ -59,3 +59,12 @@ def test_export_names_an_unknown_block(tmp_path: Path) -> None:
     env = {"COURSEPACK_COURSES": str(ROOT / "courses")}
     result = CliRunner().invoke(main, ["export", "gift", "core-blocks", "--block", "nope", "-o", str(tmp_path / "x.txt")], env=env)
     assert result.exit_code == 1 and "has no block 'nope'" in result.output
+
+
+def test_import_of_a_file_with_no_question_writes_nothing(tmp_path: Path) -> None:
+    """An administrator's slip (`import gift /etc/hostname`) wrote an empty block and exited 0."""
+    text = tmp_path / "notes.txt"
+    text.write_text("server-01\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", "gift", str(text), "-o", str(tmp_path / "block"), "--block-id", "b"])
+    assert result.exit_code == 1 and "holds no GIFT question" in result.output
+    assert not (tmp_path / "block").exists()
