@@ -266,6 +266,7 @@ class Status:
     invalid: int
     review: str = NO_CATALOGUE  # "draft" or "reviewed" (the STATUS_HEADER), or NO_CATALOGUE
     problems: tuple[str, ...] = ()  # each invalid unit: "<catalogue>:<line>: <unit's context>: <why>"
+    left: tuple[str, ...] = ()  # each fuzzy or untranslated unit: "<catalogue>:<line>: <context>: fuzzy|untranslated"
 
     @property
     def total(self) -> int:
@@ -304,16 +305,19 @@ def catalogue_status(block: Catalogued, units: list[Unit], lang: str) -> Status:
         entries = {(e.msgctxt or "", e.msgid): e for e in catalogue if not e.obsolete}
         review = review_status(catalogue)
     counts = {"translated": 0, "fuzzy": 0, "untranslated": 0, "invalid": 0}
-    problems = []
+    problems, left = [], []
     for unit in units:
         entry = entries.get((unit.context, unit.source))
         if entry is None or not entry.msgstr:
             counts["untranslated"] += 1
+            where = f"{path}:{entry.linenum}" if entry is not None else f"{path} (run translate update)"
+            left.append(f"{where}: {unit.context}: untranslated")
         elif entry.fuzzy:
             counts["fuzzy"] += 1
+            left.append(f"{path}:{entry.linenum}: {unit.context}: fuzzy")
         elif problem := unit.problem(entry.msgstr):
             counts["invalid"] += 1
             problems.append(f"{path}:{entry.linenum}: {unit.context}: {problem}")
         else:
             counts["translated"] += 1
-    return Status(block.id, lang, **counts, review=review, problems=tuple(problems))
+    return Status(block.id, lang, **counts, review=review, problems=tuple(problems), left=tuple(left))

@@ -157,6 +157,9 @@ def _status_summary(rows: list[catalogues.Status]) -> list[str]:
     return lines
 
 
+SHOWN_LEFT = 20  # fuzzy and untranslated units listed per catalogue by `check`
+
+
 @translate.command()
 @click.argument("course")
 @click.option("--lang", required=True, help="The language to check.")
@@ -168,6 +171,10 @@ def check(course: str, lang: str) -> None:
         click.echo(f"{row.block_id} ({lang}): {row.fuzzy} fuzzy, {row.untranslated} untranslated, {row.invalid} invalid", err=True)
         for problem in row.problems:  # where each invalid one is, and why the player refuses it
             click.echo(f"  {problem}", err=True)
+        for unit in row.left[:SHOWN_LEFT]:  # where the last ones are; a new language's hundreds are not listed
+            click.echo(f"  {unit}", err=True)
+        if len(row.left) > SHOWN_LEFT:
+            click.echo(f"  ... and {len(row.left) - SHOWN_LEFT} more fuzzy or untranslated", err=True)
     click.echo(f"{lang}: {'incomplete' if incomplete else 'complete'}", err=True)
     sys.exit(1 if incomplete else 0)
 

@@ -475,3 +475,23 @@ def test_a_new_catalogue_says_its_plural_forms_as_po_editors_expect(course: Path
     block = _block(course)
     update_catalogue(block, _units(block), "uk")
     assert read_catalogue(catalogue_path(block.path, "uk")).metadata["Plural-Forms"].startswith("nplurals=3; plural=")
+
+
+def test_check_names_where_the_fuzzy_and_untranslated_units_are(course: Path) -> None:
+    """A count of 2 fuzzy units in 400 sends a translator without Poedit hunting: check lists them."""
+    block = _block(course)
+    _translate_all(block)
+    whole = Loader().course(course)
+    _translate_all(whole, units=units_of_course(whole))
+    path = catalogue_path(block.path, "uk")
+    catalogue = polib.pofile(str(path), wrapwidth=0)
+    fuzzy = next(e for e in catalogue if e.msgid == "Keep the introduction to two minutes.")
+    fuzzy.flags.append("fuzzy")
+    empty = next(e for e in catalogue if e.msgid == "Before the quiz, tell us how you feel.")
+    empty.msgstr = ""
+    catalogue.save(str(path))
+    lines = {e.msgid: e.linenum for e in polib.pofile(str(path), wrapwidth=0)}
+    result = CliRunner().invoke(main, ["translate", "check", str(course), "--lang", "uk"], env={"COURSEPACK_COURSES": str(course.parent)})
+    assert result.exit_code == 1
+    assert f"{path}:{lines[fuzzy.msgid]}: {fuzzy.msgctxt}: fuzzy" in result.output
+    assert f"{path}:{lines[empty.msgid]}: {empty.msgctxt}: untranslated" in result.output
