@@ -33,7 +33,10 @@ class Choice(QuestionKind):
         return sum(option.correct for option in question.options)
 
     def answer_key(self, question: Question) -> str:
-        return "; ".join(letter(i) for i, option in enumerate(question.options) if option.correct)
+        """The right options themselves: letters would name positions, and a package or a page
+        shows the options in another order than the source's (the printed key letters them in
+        the printed order, pack/questions/_choice.html.j2)."""
+        return "; ".join(option.html for option in question.options if option.correct)
 
     def package_key(self, question: Question) -> dict[str, Any] | None:
         right = [i for i, option in enumerate(question.options) if option.correct]

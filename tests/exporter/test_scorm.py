@@ -72,6 +72,8 @@ def test_answers_are_in_the_data_file_only() -> None:
             if text:
                 assert " ".join(plain_text(text).split()) not in page
         assert kept[question.id]["explanation"] == question.explanation_html
+        if question.options:  # revealed after the quiz: the right options themselves, never a letter of the source order
+            assert kept[question.id]["answer"] == "; ".join(o.html for o in question.options if o.correct)
     assert "correct" not in package["index.html"].decode()
 
 
