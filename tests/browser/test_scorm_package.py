@@ -37,7 +37,7 @@ API_CALLS = {
 LAUNCHER = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>LMS</title><link rel="icon" href="data:,">
 <script src="/runtime/{script}"></script>
 <script>
-  var real = new {api_class}({{lmsCommitUrl: "/commit", autocommit: false, logLevel: 5}});
+  var real = new {api_class}({{lmsCommitUrl: "/commit", autocommit: false, logLevel: 5{settings}}});
   var saved = {saved};
   if (saved) {{ real.loadFromJSON(saved); }}
   window.calls = [];
@@ -64,7 +64,7 @@ class Lms:
     commits: list[dict[str, Any]] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
 
-    def install(self, package: bytes, version: str, saved: dict[str, Any] | None = None) -> None:
+    def install(self, package: bytes, version: str, saved: dict[str, Any] | None = None, settings: str = "") -> None:
         target = self.folder / "package"
         if target.exists():
             for path in sorted(target.rglob("*"), reverse=True):
@@ -73,7 +73,7 @@ class Lms:
         api_name, api_class, script, calls, last_error = API_CALLS[version]
         (self.folder / "launch.html").write_text(LAUNCHER.format(
             script=script, api_class=api_class, api_name=api_name, calls=json.dumps(calls), last_error=last_error,
-            saved=json.dumps(saved)), encoding="utf-8")
+            saved=json.dumps(saved), settings=settings), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +200,28 @@ def test_leaving_midway_and_coming_back_keeps_the_step_and_the_answers(browser: 
     assert picked == ([expected["choice"]] if "choice" in expected else expected["choices"])
     assert errors(page) == []
     page.close()
+
+
+def test_a_failed_try_with_tries_left_stays_incomplete_where_the_mastery_score_overrides_status(
+        browser: Browser, lms: Lms, core: Any) -> None:
+    """Moodle's SCORM 1.2 player, by default, sets the status from score.raw and the manifest's
+    mastery score at LMSFinish: a score written before the block was completed turned one failed
+    try of three into 'failed' and ended the attempt. scorm-again does the same with
+    mastery_override; the score waits for the block's completion."""
+    block = core.blocks[0]
+    check = next(q for q in block.quizzes if q.attempts and q.attempts > 1)
+    package = scorm_zip(core, block, version="1.2")
+    assert b"<adlcp:masteryscore>" in zipfile.ZipFile(io.BytesIO(package)).read("imsmanifest.xml")
+    lms.install(package, "1.2", saved={"cmi": {"student_data": {"mastery_score": "80"},
+                                               "core": {"credit": "credit", "lesson_mode": "normal"}}},
+                settings=", mastery_override: true")
+    page, frame = launch(browser, lms)
+    go_to(frame, step_of(block, check))
+    answer_quiz(frame, check, right=False)
+    assert last_set(page, "cmi.core.score.raw") is None
+    page.close()  # the learner leaves: LMSFinish
+    final = lms.commits[-1]["cmi"]["core"]
+    assert final["lesson_status"] == "incomplete" and final["exit"] == "suspend", final
 
 
 def test_scorm_2004_keeps_completion_and_success_apart(browser: Browser, lms: Lms, core: Any) -> None:

@@ -297,7 +297,10 @@
     if (CMI5) { cmi5.save(status); return; }
     lms.set(CMI.location, String(state.s));
     lms.set(CMI.suspend, suspendData());
-    if (status.score !== null) {
+    // The score goes to the LMS once the block is completed: a 1.2 LMS that judges by the
+    // manifest's mastery score (Moodle's "mastery score overrides status", on by default) would
+    // otherwise turn a first failed try into "failed" and end the attempt, its tries left unused.
+    if (status.score !== null && (status.completed || !V12)) {
       lms.set(CMI.raw, Math.round(status.score * 100) / 100);
       lms.set(CMI.min, 0);
       lms.set(CMI.max, 100);
