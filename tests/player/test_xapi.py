@@ -211,3 +211,22 @@ def test_statements_are_valid_xapi(app: Flask, client: FlaskClient, tmp_path: An
     result = subprocess.run(["node", "-e", script, str(path)], cwd=ROOT, capture_output=True, text=True, check=True)
     problems = json.loads(result.stdout)
     assert len(problems) >= 6 and all(p == [] for p in problems), problems
+
+
+def test_xapi_send_exits_1_while_statements_wait_out_their_back_off(app: Flask, client: FlaskClient, database_url: str) -> None:
+    """An integrator's review: the second run inside the back-off tried nothing and exited 0, so a
+    cron job's monitoring saw success while the LRS was down."""
+    from click.testing import CliRunner
+
+    from player.cli import main
+
+    _learner_completes(client)
+    env = {"SECRET_KEY": "s" * 40, "COURSEPACK_DATABASE_URL": database_url, "COURSEPACK_PUBLIC_URL": HOME,
+           "COURSEPACK_XAPI_ENDPOINT": "http://127.0.0.1:1/xapi/", "COURSEPACK_XAPI_KEY": "k", "COURSEPACK_XAPI_SECRET": "s"}
+    first = CliRunner().invoke(main, ["xapi", "send"], env=env)
+    second = CliRunner().invoke(main, ["xapi", "send"], env=env)
+    waiting = len(_pending(app))
+    assert waiting and first.exit_code == 1 and second.exit_code == 1, (first.output, second.output)
+    assert f"sent 0; {waiting} waiting for another try, 0 failed (see coursepack xapi status)" in second.output
+    status = CliRunner().invoke(main, ["xapi", "status"], env=env)
+    assert " UTC: " in status.output
