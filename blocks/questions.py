@@ -16,7 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from blocks.html import render_inline, render_tokens
+from blocks.html import plain_text, render_inline, render_tokens
 from blocks.model import Gap, Markup, Node, Option, Pair, Question, QuestionType
 from blocks.qtypes import KINDS
 from blocks.qtypes.base import QuestionKind
@@ -185,8 +185,9 @@ class QuestionReader:
             self.error("bad-pair", f"match item {source.strip()!r} needs the form 'term -> match'", _line_of(item))
             return None
         md = self.owner.md
-        return Pair(_fallback(item, render_inline(md, term.strip())), _fallback(item, render_inline(md, match.strip())),
-                    match.strip())
+        match_html = render_inline(md, match.strip())
+        # the select shows the match as text: as rendered, so no markup or escape shows ('-\>', '**')
+        return Pair(_fallback(item, render_inline(md, term.strip())), _fallback(item, match_html), plain_text(match_html))
 
     def _item_html(self, children: list[SyntaxTreeNode]) -> str:
         tokens = [t for child in children for t in child.to_tokens()]

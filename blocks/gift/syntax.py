@@ -264,7 +264,9 @@ class _Parts:
             elif isinstance(child, Token) and child.type == "WEIGHT":
                 weight = float(child.value.strip("%").replace("--", "-")) / 100
             elif isinstance(child, Tree) and child.data == "text":
-                raw = _raw(child)
+                # as written, spaces around every '->' kept: Moodle splits a matching answer at
+                # the first one, and a match may hold more ('=plain -> text -> more')
+                raw = self.source[child.meta.start_pos:child.meta.end_pos] if not child.meta.empty else _raw(child)
         return mark, weight, raw, feedback
 
     def _span(self, feedback: list[Tree]) -> str:

@@ -161,3 +161,21 @@ def test_multiple_choice_weights_are_moodle_grades_or_reported(right: int, parti
     assert text.count(penalty) == 1
     back = parse(text).questions[0]
     assert sum(a.weight for a in back.answers if a.weight > 0) == pytest.approx(1, abs=1e-6)
+
+
+def test_a_match_holding_an_arrow_round_trips_as_moodle_reads_it() -> None:
+    """Moodle splits a matching answer at its first '->'; a match may hold another. Our export
+    wrote '=plain -> text -> more' and our import refused it (an integrator's review)."""
+    source = ("---\nid: m\ntitle: M\nlang: en\nversion: 1\nduration: 10\nsummary: S.\noutcomes:\n  - {id: o, text: O.}\n---\n\n"
+              "## One {#one}\n\n::::quiz {#q kind=check}\n\n:::question {#pairs type=match}\nMatch these.\n\n"
+              "- plain -> text -> more\n- other -> a *thing*\n:::\n\n::::\n")
+    report = Report()
+    block = build_block(source, HERE / "block.md", report)
+    assert report.ok, report.items
+    pair = block.quizzes[0].questions[0].pairs[0]
+    assert (pair.term_html, pair.match_text) == ("plain", "text -> more")
+    assert block.quizzes[0].questions[0].pairs[1].match_text == "a thing"  # the select shows text, not markdown
+    exported = export_gift([block]).text
+    assert "=plain -> text -> more" in exported
+    again = reimported(exported, "en")["pairs"]
+    assert [(p.term_html, p.match_text) for p in again.pairs] == [("plain", "text -> more"), ("other", "a thing")]
