@@ -59,13 +59,18 @@ def export_gift(blocks: Sequence[Block], course_title: str = "") -> ExportResult
     skipped = 0
     for block in blocks:
         for quiz in block.quizzes:
+            if quiz.intro_html.strip():  # as Moodle's description: the import makes it the quiz's introduction again
+                intro = as_html(quiz.intro_html)
+                questions.append(gift.Question(gift.Kind.DESCRIPTION, intro, ident=f"{quiz.id}-introduction", title=_title(intro),
+                                               category=category(course_title, block, quiz)))
             for question in quiz.questions:
                 written = _question(block, quiz, question, course_title, notes)
                 if written is None:
                     skipped += 1
                 else:
                     questions.append(written)
-    return ExportResult(write_file(questions) if questions else "", tuple(notes), len(questions), skipped)
+    asked = sum(q.kind != gift.Kind.DESCRIPTION for q in questions)
+    return ExportResult(write_file(questions) if asked else "", tuple(notes), asked, skipped)
 
 
 def _question(block: Block, quiz: Quiz, question: Question, course_title: str, notes: list[ExportNote]) -> gift.Question | None:

@@ -10,8 +10,10 @@ import pytest
 
 from blocks.build import build_block, translated_block
 from blocks.gift.syntax import parse
+from blocks.gift.values import Kind
 from blocks.gift_export import export_gift
 from blocks.gift_import import import_gift
+from blocks.html import plain_text
 from blocks.load import load_courses
 from blocks.model import Block, Question, Report
 
@@ -91,7 +93,9 @@ def test_every_question_carries_its_id_and_category() -> None:
     course = next(c for c in COURSES if c.id == "sample")
     exported = export_gift(course.blocks, course.title)
     parsed = parse(exported.text)
-    assert [q.ident for q in parsed.questions] == ["q-single", "q-multiple", "q-text", "q-match", "q-order"]
+    # the quiz's introduction first, as a Moodle description
+    assert [q.ident for q in parsed.questions] == ["check-quiz-introduction", "q-single", "q-multiple", "q-text", "q-match", "q-order"]
+    assert parsed.questions[0].kind == Kind.DESCRIPTION and "Answer the questions below" in parsed.questions[0].stem.text
     assert {q.category for q in parsed.questions} == {"$course$/top/Sample course (every construct)/Every construct of a block/check-quiz"}
 
 
@@ -179,3 +183,12 @@ def test_a_match_holding_an_arrow_round_trips_as_moodle_reads_it() -> None:
     assert "=plain -> text -> more" in exported
     again = reimported(exported, "en")["pairs"]
     assert [(p.term_html, p.match_text) for p in again.pairs] == [("plain", "text -> more"), ("other", "a thing")]
+
+
+def test_a_quiz_introduction_round_trips_as_a_description() -> None:
+    """It was dropped on export without a note (an integrator's review)."""
+    course = next(c for c in COURSES if c.id == "sample")
+    quiz = course.blocks[0].quizzes[0]
+    exported = export_gift(course.blocks[:1], course.title)
+    block = build_block(import_gift(exported.text, block_id="again").source, HERE / "block.md", Report())
+    assert " ".join(plain_text(block.quizzes[0].intro_html).split()) == " ".join(plain_text(quiz.intro_html).split())
