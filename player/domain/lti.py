@@ -144,9 +144,12 @@ def find_platform(db: Session, issuer: str, client_id: str | None) -> LtiPlatfor
     if client_id:
         query = query.where(LtiPlatform.client_id == client_id)
     found = list(db.scalars(query.limit(2)))
-    if len(found) != 1:
-        raise LaunchRefused(f"no single platform is registered for issuer {issuer!r} and client id {client_id!r}; "
-                            "see 'coursepack lti list'")
+    if not found:
+        which = f"issuer {issuer!r}" + (f" and client id {client_id!r}" if client_id else "")
+        raise LaunchRefused(f"no platform is registered for {which}; see 'coursepack lti list'")
+    if len(found) > 1:
+        raise LaunchRefused(f"several platforms are registered for issuer {issuer!r} and the login names no client id; "
+                            "ask the LMS to send client_id, or keep one platform: see 'coursepack lti list'")
     return found[0]
 
 

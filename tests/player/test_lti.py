@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from player.cli import main
 from player.domain import lti
-from player.store.models import Cohort, CohortTrainer, LtiAccount, LtiGradeTarget, Membership, OutboxMessage, User
+from player.store.models import Cohort, CohortTrainer, LtiAccount, LtiGradeTarget, LtiPlatform, Membership, OutboxMessage, User
 from player.web import db
 from tests.conftest import post
 from tests.player.helpers import quiz_form
@@ -220,3 +220,17 @@ def test_the_cli_adds_lists_and_removes_platforms(database_url: str, app: Flask,
         assert runner.invoke(main, ["lti", "remove", platform_id, "--database", database_url]).exit_code == 1
     finally:
         found.close()
+
+
+def test_refusals_say_what_to_mend(app: Flask, client: FlaskClient, platform: Platform) -> None:
+    """An integrator's review: 'client id None', a raw urlopen error for a keyset that cannot be
+    fetched, and an LMS's own error answered as a missing cookie."""
+    unknown = client.get("/lti/login?iss=https://unknown.example.org&login_hint=1&target_link_uri=x").get_data(as_text=True)
+    assert "no platform is registered for issuer &#39;https://unknown.example.org&#39;;" in unknown and "None" not in unknown
+    said = client.post("/lti/launch", data={"error": "login_required", "error_description": "The user is not logged in"})
+    assert said.status_code == 400 and "the LMS refused the login: The user is not logged in" in said.get_data(as_text=True)
+    with app.app_context(), db.writing() as write:
+        write.scalars(select(LtiPlatform)).one().jwks_url = "http://127.0.0.1:1/nothing-here"
+    state, nonce = begin(client, platform)
+    page = client.post("/lti/launch", data={"id_token": platform.id_token(nonce), "state": state}).get_data(as_text=True)
+    assert "the public keyset of Test LMS could not be fetched from http://127.0.0.1:1/nothing-here" in page

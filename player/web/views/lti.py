@@ -44,6 +44,9 @@ def _key_for(platform: LtiPlatform, token: str) -> Any:
                           url=platform.jwks_url)
     try:
         return client.get_signing_key_from_jwt(token).key
+    except jwt.PyJWKClientConnectionError as error:
+        raise lti.LaunchRefused(f"the public keyset of {platform.name} could not be fetched from {platform.jwks_url}: "
+                                "check the address ('coursepack lti list') and that this server can reach it") from error
     except jwt.PyJWTError as error:
         raise lti.LaunchRefused(f"no key of {platform.name} checks this id_token: {error}") from error
 
@@ -91,6 +94,9 @@ def launch() -> Response | tuple[str, int]:
     """Validate the id_token and start a session for the LMS user, then land where the link
     points (a resource link) or on the picker (a deep linking request)."""
     state = request.form.get("state", "")
+    if request.form.get("error"):  # the platform answered the login with an error (OpenID Connect)
+        said = request.form.get("error_description") or request.form["error"]
+        return _refused(lti.LaunchRefused(f"the LMS refused the login: {said[:300]}"))
     if not state or request.cookies.get(STATE_COOKIE) != state:
         return _refused(lti.LaunchRefused("this browser did not start this launch (no state cookie: are third-party cookies blocked?)"))
     try:
