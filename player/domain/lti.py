@@ -87,8 +87,11 @@ def add_platform(db: Session, registration: Registration) -> LtiPlatform:
     for url in (registration.auth_login_url, registration.auth_token_url, registration.jwks_url):
         if urlsplit(url).scheme not in ("https", "http") or not urlsplit(url).netloc:
             raise ValueError(f"{url!r} is not an https:// address")
-    if db.scalar(select(LtiPlatform.id).filter_by(issuer=registration.issuer, client_id=registration.client_id)):
-        raise ValueError(f"a platform with issuer {registration.issuer} and client id {registration.client_id} is registered already")
+    same = registration.issuer.rstrip("/")
+    if db.scalar(select(LtiPlatform.id).where(LtiPlatform.issuer.in_([same, same + "/"]),
+                                              LtiPlatform.client_id == registration.client_id)):
+        raise ValueError(f"a platform with issuer {registration.issuer} and client id {registration.client_id} is registered already"
+                         " (with or without a '/' at the end: launches compare the issuer exactly, so keep the one the LMS shows)")
     platform = LtiPlatform(
         name=registration.name, issuer=registration.issuer, client_id=registration.client_id,
         auth_login_url=registration.auth_login_url, auth_token_url=registration.auth_token_url,

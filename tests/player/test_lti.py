@@ -212,6 +212,11 @@ def test_the_cli_adds_lists_and_removes_platforms(database_url: str, app: Flask,
         assert "Initiate login URL: https://player.example.org/lti/login" in added.output
         twice = runner.invoke(main, [*found.cli_args(), "--database", database_url])
         assert twice.exit_code == 1 and "registered already" in twice.output
+        args = found.cli_args()
+        slashed = [value + "/" if value == ISSUER else value for value in args]  # the same LMS, a '/' typed at the end
+        assert slashed != args
+        again = runner.invoke(main, [*slashed, "--database", database_url])
+        assert again.exit_code == 1 and "with or without a '/' at the end" in again.output
         listed = runner.invoke(main, ["lti", "list", "--database", database_url])
         assert ISSUER in listed.output and DEPLOYMENT in listed.output and f"frame {found.url}" in listed.output
         platform_id = listed.output.split("\t")[0]
