@@ -61,6 +61,7 @@ def test_a_trainer_creates_a_cohort_and_gets_a_code_and_link(app: Flask, client:
     ({"mode": "hybrid"}, "Choose face to face or self-paced."),
     ({"ends_on": "2026-09-30"}, "The end date is before the start date."),
     ({"starts_on": "1 October"}, "Give dates as year-month-day"),
+    ({"starts_on": "0206-10-01"}, "between 2000 and 2100"),  # a slip of the keyboard
 ])
 def test_a_cohort_form_with_a_mistake_says_what_and_creates_nothing(app: Flask, client: FlaskClient, change: dict, message: str) -> None:
     sign_in_as(app, client, new_user(app, "t@example.org", "trainer"))
@@ -182,7 +183,7 @@ def test_the_attendance_sheet_records_corrects_and_counts(app: Flask, client: Fl
     assert rows == sorted([seeded.ana, seeded.boris])
     assert post(client, sheet, {"block": "nope", "day": "2026-03-09"}).status_code == 302
     refused = post(client, sheet, {"block": R2, "day": "2026-03-01", "present": [str(seeded.ana)]}, follow_redirects=True)
-    assert "The cohort runs from 2026-03-02" in refused.get_data(as_text=True)  # the day before it began
+    assert "The cohort runs from March 2, 2026" in refused.get_data(as_text=True)  # the day before it began
     assert 'min="2026-03-02"' in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Attendance).filter_by(session_date=date(2026, 3, 1))) == 0

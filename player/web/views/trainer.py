@@ -28,7 +28,7 @@ from player.web import db
 from player.web.access import allow
 from player.web.auth import current_user
 from player.web.content import store
-from player.web.i18n import LANGUAGES, current_lang, language_name
+from player.web.i18n import LANGUAGES, current_lang, language_name, local_date
 from player.web.tables import Table, cell_text, to_csv
 from player.web.views import report_tables as tables
 from player.web.views.common import listed_courses, localised_course
@@ -77,11 +77,15 @@ def _languages() -> dict[str, str]:
     return {code: language_name(code) for code in sorted({lang for course in listed_courses() for lang in course.languages})}
 
 
+YEARS = range(2000, 2101)  # a cohort's and a session's dates: year 0206 or 9999 is a slip of the keyboard
+
+
 def _date(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        found = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return found if found is None or found.year in YEARS else None
 
 
 def _details(form: MultiDict[str, str]) -> tuple[CohortDetails | None, list[str]]:
@@ -105,7 +109,7 @@ def _details(form: MultiDict[str, str]) -> tuple[CohortDetails | None, list[str]
         problems.append(_("Choose face to face or self-paced."))
     starts_on, ends_on = _date(form.get("starts_on")), _date(form.get("ends_on"))
     if (form.get("starts_on") and starts_on is None) or (form.get("ends_on") and ends_on is None):
-        problems.append(_("Give dates as year-month-day, e.g. 2026-03-31."))
+        problems.append(_("Give dates as year-month-day between 2000 and 2100, e.g. 2026-03-31."))
     elif starts_on and ends_on and ends_on < starts_on:
         problems.append(_("The end date is before the start date."))
     if problems:
@@ -224,7 +228,8 @@ def save_attendance(cohort_id: int) -> Response:
         return redirect(url_for("trainer.attendance", cohort_id=cohort_id))
     if (cohort_.starts_on and day < cohort_.starts_on) or (cohort_.ends_on and day > cohort_.ends_on):
         flash(_("The cohort runs from %(starts)s to %(ends)s: choose a date in between.",
-                starts=cohort_.starts_on or "…", ends=cohort_.ends_on or "…"), "error")
+                starts=local_date(cohort_.starts_on) if cohort_.starts_on else "…",
+                ends=local_date(cohort_.ends_on) if cohort_.ends_on else "…"), "error")
         return redirect(url_for("trainer.attendance", cohort_id=cohort_id, block=block_id))
     present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
     with db.writing() as write:
