@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from blocks.validate import validate_paths
-from player.cli.app import database_engine, listen, read_password, refuse_newer, require_schema
+from player.cli.app import listen, opened, read_password, refuse_newer, require_schema
 from player.cli.app import make_app as _app
 from player.cli.export import export
 from player.cli.gift import export_gift_command, import_
@@ -101,13 +101,10 @@ def db_upgrade(database: str | None) -> None:
     """Create the database or bring it to the newest schema (safe to run repeatedly; needs no SECRET_KEY)."""
     from player.store.migrate import pending, upgrade
 
-    engine = database_engine(database, upgraded=False)
-    try:
+    with opened(database, upgraded=False) as engine:
         refuse_newer(engine)
         was_pending = pending(engine)
         upgrade(engine)
-    finally:
-        engine.dispose()
     done = "upgraded to this release's schema" if was_pending else "already up to date"
     click.echo(f"database at {engine.url.render_as_string(hide_password=True)}: {done}", err=True)
 
@@ -120,8 +117,7 @@ def db_backup(target: Path, database: str | None) -> None:
     use pg_dump (docs/administration.md)."""
     import sqlite3
 
-    engine = database_engine(database, upgraded=False)
-    try:
+    with opened(database, upgraded=False) as engine:
         if engine.dialect.name != "sqlite":
             raise click.ClickException("this database is PostgreSQL: back it up with pg_dump (docs/administration.md)")
         if target.exists():
@@ -137,8 +133,6 @@ def db_backup(target: Path, database: str | None) -> None:
             copy.close()
             source.close()
         target.chmod(0o600)  # it holds personal data
-    finally:
-        engine.dispose()
     click.echo(f"backed up {engine.url.database} to {target}", err=True)
 
 
@@ -166,17 +160,15 @@ def user_create(email: str, role: str, name: str, password: str | None, database
 
     if not plausible_email(normalise_email(email)):
         raise click.ClickException(f"{email!r} is not an email address: give one like name@example.org")
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         password = read_password(password)
         if password_too_short(password):
             raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
-        with writing(engine) as write:
-            write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
-    except IntegrityError as exc:
-        raise click.ClickException(f"an account with the email {email} already exists") from exc
-    finally:
-        engine.dispose()
+        try:
+            with writing(engine) as write:
+                write.add(User(email=normalise_email(email), name=name, role=role, password_hash=hash_password(password)))
+        except IntegrityError as exc:
+            raise click.ClickException(f"an account with the email {email} already exists") from exc
     click.echo(f"created {role} {normalise_email(email)}", err=True)
 
 
@@ -213,14 +205,11 @@ def user_list(role: str | None, database: str | None) -> None:
 
     from player.store.models import User
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         with engine.connect() as connection:
             query = select(User.email, User.role, User.name, User.created_at).where(User.email.is_not(None)).order_by(User.email)
             for email, found_role, name, created in connection.execute(query.where(User.role == role) if role else query):
                 click.echo(f"{email}\t{found_role}\t{name}\t{created:%Y-%m-%d}")
-    finally:
-        engine.dispose()
 
 
 @user.command("password")
@@ -232,8 +221,7 @@ def user_password(email: str, password: str | None, database: str | None) -> Non
     from player.domain.accounts import MIN_PASSWORD, hash_password, password_too_short
     from player.store.database import writing
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         password = read_password(password)
         if password_too_short(password):
             raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
@@ -241,8 +229,6 @@ def user_password(email: str, password: str | None, database: str | None) -> Non
             account = _account(write, email)
             account.password_hash = hash_password(password)
             ended = _end_sessions(write, account.id)
-    finally:
-        engine.dispose()
     click.echo(f"new password set for {account.email}; {ended} session(s) ended", err=True)
 
 
@@ -254,13 +240,10 @@ def user_role(email: str, role: str, database: str | None) -> None:
     """Change what someone may do, e.g. a departing trainer back to learner (at once, on every worker)."""
     from player.store.database import writing
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         with writing(engine) as write:
             account = _account(write, email)
             before, account.role = account.role, role
-    finally:
-        engine.dispose()
     click.echo(f"{account.email}: {before} -> {role}", err=True)
 
 
@@ -274,8 +257,7 @@ def user_delete(email: str, yes: bool, database: str | None) -> None:
     from player.domain.data_rights import delete_users
     from player.store.database import scrub, writing
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         if not yes:
             with writing(engine) as write:
                 account = _account(write, email)
@@ -285,8 +267,6 @@ def user_delete(email: str, yes: bool, database: str | None) -> None:
             account = _account(write, email)
             delete_users(write, [account.id])
         scrub(engine)
-    finally:
-        engine.dispose()
     click.echo(f"deleted {account.email} and everything that was theirs", err=True)
 
 
@@ -304,8 +284,7 @@ def cohort_trainer(cohort_id: int, email: str, database: str | None) -> None:
     from player.store.database import writing
     from player.store.models import Cohort
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         with writing(engine) as write:
             account = _account(write, email)
             if account.role not in ("trainer", "admin"):
@@ -315,8 +294,6 @@ def cohort_trainer(cohort_id: int, email: str, database: str | None) -> None:
             if found is None:
                 raise click.ClickException(f"no cohort {cohort_id}")
             found.trainer_id, name = account.id, found.name
-    finally:
-        engine.dispose()
     click.echo(f"cohort {cohort_id} ({name}) is now led by {account.email}", err=True)
 
 
@@ -341,13 +318,10 @@ def db_purge(reflection_days: int | None, guest_days: int, database: str | None)
     from player.domain.data_rights import purge
     from player.store.database import scrub, writing
 
-    engine = database_engine(database)
-    try:
+    with opened(database) as engine:
         with writing(engine) as write:
             purged = purge(write, reflection_days, guest_days)
         if not scrub(engine):  # no copy of a purged reflection stays in SQLite's log
             click.echo("SQLite's write-ahead log could not be emptied now (a reader held it); the next checkpoint will", err=True)
-    finally:
-        engine.dispose()
     kept = "" if reflection_days is not None else " (reflections are kept: no retention period is set)"
     click.echo(f"deleted {purged.reflections} reflection(s) and {purged.guests} guest(s){kept}", err=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import socket
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,16 @@ def database_engine(database: str | None, *, upgraded: bool = True) -> Engine:
     if upgraded:
         require_schema(engine, found["DEVELOPMENT"], database)
     return engine
+
+
+@contextmanager
+def opened(database: str | None, *, upgraded: bool = True) -> Iterator[Engine]:
+    """`database_engine` for one command: its connections are closed on the way out, whatever happens."""
+    engine = database_engine(database, upgraded=upgraded)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def reachable(engine: Engine) -> None:

@@ -370,15 +370,19 @@ def test_a_catalogue_not_in_utf8_is_named(course: Path) -> None:
     assert refused.value.line == len(path.read_bytes().splitlines())
 
 
+def _wholly_translated(course: Path) -> tuple[Path, polib.POFile]:
+    """The block's and the course's own texts translated into uk; the block's catalogue, to break."""
+    _translate_all(_block(course))
+    whole = Loader().course(course)
+    _translate_all(whole, units=units_of_course(whole))
+    path = catalogue_path(_block(course).path, "uk")
+    return path, polib.pofile(str(path), wrapwidth=0)
+
+
 def test_check_names_each_invalid_translation_by_file_line_and_reason(course: Path) -> None:
     """A count of invalid units sends the translator hunting through hundreds of entries: check
     says where each one is and why the player refuses it."""
-    block = _block(course)
-    _translate_all(block)
-    whole = Loader().course(course)
-    _translate_all(whole, units=units_of_course(whole))
-    path = catalogue_path(block.path, "uk")
-    catalogue = polib.pofile(str(path), wrapwidth=0)
+    path, catalogue = _wholly_translated(course)
     broken = next(e for e in catalogue if "->" in e.msgid)
     broken.msgstr = broken.msgstr.replace("->", "—")
     catalogue.save(str(path))
@@ -479,12 +483,7 @@ def test_a_new_catalogue_says_its_plural_forms_as_po_editors_expect(course: Path
 
 def test_check_names_where_the_fuzzy_and_untranslated_units_are(course: Path) -> None:
     """A count of 2 fuzzy units in 400 sends a translator without Poedit hunting: check lists them."""
-    block = _block(course)
-    _translate_all(block)
-    whole = Loader().course(course)
-    _translate_all(whole, units=units_of_course(whole))
-    path = catalogue_path(block.path, "uk")
-    catalogue = polib.pofile(str(path), wrapwidth=0)
+    path, catalogue = _wholly_translated(course)
     fuzzy = next(e for e in catalogue if e.msgid == "Keep the introduction to two minutes.")
     fuzzy.flags.append("fuzzy")
     empty = next(e for e in catalogue if e.msgid == "Before the quiz, tell us how you feel.")
