@@ -67,6 +67,7 @@ def app_config(database_url: str, courses_dir: Path) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "TESTING": True,
         "LOGIN_LIMIT": "5 per minute",
+        "CONTENT_KEPT": None,  # no copy of the courses per app: tests/player/test_content_reload.py tests it
     }
 
 

@@ -85,7 +85,9 @@ def serve(courses: Path | None, database: str | None, host: str, port: int) -> N
     listening = listen(host, port)
     server = make_server(host, port, app, threaded=True, fd=listening.fileno())
     for course_id, report in content.problems.items():
-        click.echo(f"course {course_id} is not served: {len(report.errors)} validation error(s); see 'coursepack validate'", err=True)
+        served = (f"serving the copy kept on {content.from_kept[course_id]}" if course_id in content.from_kept
+                  else "serving its last good version" if course_id in content.courses else "it is not served")
+        click.echo(f"course {course_id}: {len(report.errors)} validation error(s), {served}; see 'coursepack validate'", err=True)
     click.echo(f"serving {len(content.courses)} course(s) from {content.root} on http://{host}:{port}/", err=True)
     server.serve_forever()
 

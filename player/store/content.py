@@ -1,11 +1,12 @@
 """The courses the player serves: the last good version of each, reloaded when files change.
 
 An edit that fails validation never reaches learners: the course keeps being served as it was,
-and the report is kept for authors and trainers to see (and logged). The last good version lives
-in the worker's memory only: a course that fails validation when a worker starts is not served
-at all until it is mended (`not_served`). A course whose folder is removed is withdrawn. Content
-is derived from disk, so each worker process may hold its own copy without anything that matters
-living in memory.
+and the report is kept for authors and trainers to see (and logged). The last good version is in
+the worker's memory, and on disk (`player.store.kept`, when the store is given a folder for it):
+a worker that starts while a course fails validation serves the copy kept on disk, and only a
+course with no copy is not served (`not_served`). A course whose folder is removed is withdrawn.
+Content is derived from disk, so each worker process may hold its own copy without anything that
+matters living in memory.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from blocks.load import Loader, find_courses
 from blocks.model import Block, Course, Report
 from blocks.validate import check_block, check_course
 from player.store.keeping import TRANSLATED_BLOCKS, Memory
+from player.store.kept import keep, kept
 
 CHECK_INTERVAL = 1.0  # seconds between looks at the files' modification times
 log = logging.getLogger(__name__)
@@ -36,6 +38,8 @@ class ContentStore:
     problems: dict[str, Report] = field(default_factory=dict)
     memory: Memory = field(default_factory=Memory)
     folders: dict[str, Path] = field(default_factory=dict)  # each served course's folder
+    kept: Path | None = None  # where the last good version of each course is copied (player.store.kept)
+    from_kept: dict[str, str] = field(default_factory=dict)  # courses served from that copy: when it was made
     _signature: tuple = ()
     _checked: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -64,19 +68,36 @@ class ContentStore:
                     check_block(block, loader.report)
             key = course.id if course else folder.name
             if course is None or not loader.report.ok:
+                if key not in self.courses:
+                    key = self._serve_kept(key, folder)  # its id, when course.yaml itself is what broke
                 problems[key] = loader.report
                 if key not in self.problems or len(self.problems[key].errors) != len(loader.report.errors):
-                    kept = "learners keep the last good version" if key in self.courses else "it is not served"
+                    kept = ("learners keep the last good version" + (f" (the copy kept on {self.from_kept[key]})" if key in self.from_kept else "")
+                            if key in self.courses else "it is not served: no earlier version is kept")
                     log.warning("course %s failed validation (%d error(s)), so %s; see `coursepack validate %s`",
                                 key, len(loader.report.errors), kept, folder)
                 continue
             self.courses[course.id] = course
             self.folders[course.id] = folder
+            self.from_kept.pop(course.id, None)
+            if self.kept is not None:
+                keep(course, folder.name, self.kept)
         for course_id, folder in list(self.folders.items()):
             if not (folder / "course.yaml").is_file():  # the course was withdrawn: its folder is gone
                 del self.courses[course_id], self.folders[course_id]
+                self.from_kept.pop(course_id, None)
                 log.warning("course %s is no longer served: %s/course.yaml is gone", course_id, folder)
         self.problems = problems
+
+    def _serve_kept(self, key: str, folder: Path) -> str:
+        """A course that fails validation with no good version in memory: serve the copy kept on
+        disk, if there is one. The key its problems go under: the kept course's id."""
+        found = kept(folder.name, self.kept) if self.kept is not None else None
+        if found is None:
+            return key
+        course, when = found
+        self.courses[course.id], self.folders[course.id], self.from_kept[course.id] = course, folder, when
+        return course.id
 
     @property
     def not_served(self) -> list[str]:

@@ -28,6 +28,9 @@ def from_environment(instance_path: Path) -> dict[str, Any]:
         # Exported packs, made again on demand: beside the database by default, wherever the
         # process was started from.
         "PACK_CACHE": Path(env.get("COURSEPACK_CACHE") or instance_path / "cache"),
+        # The last good version of each course, copied so that a restart while an edit fails
+        # validation still serves it (player.store.kept).
+        "CONTENT_KEPT": instance_path / "content-kept",
         "DATABASE_URL": env.get("COURSEPACK_DATABASE_URL") or f"sqlite:///{instance_path / 'coursepack.db'}",
         # Throttling counters: in Redis when it is given, else in the database (player.store.limits);
         # either way every worker and host counts together.

@@ -15,7 +15,9 @@ def store() -> ContentStore:
 
 
 def init_app(app: Flask) -> None:
+    kept = app.config.get("CONTENT_KEPT")
     content = ContentStore(Path(app.config["COURSES_DIR"]).resolve(), reload=app.config["CONTENT_RELOAD"],
-                           memory=app.extensions["coursepack_memory"])  # see player.web.pages.init_app
+                           memory=app.extensions["coursepack_memory"],  # see player.web.pages.init_app
+                           kept=Path(kept) if kept else None)
     content.refresh(force=True)
     app.extensions["coursepack_content"] = content

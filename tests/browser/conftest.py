@@ -53,6 +53,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "COURSES_DIR": COURSES,
         "SECRET_KEY": SECRET,
         "SESSION_COOKIE_SECURE": False,  # plain http on loopback
+        "CONTENT_KEPT": folder / "kept",
     })
     with app.app_context():
         upgrade(db.engine())

@@ -98,7 +98,7 @@ def test_a_course_broken_when_the_player_starts_is_said_to_be_not_served_and_log
     _edit(courses_dir, "duration: 90", "duration: 20")
     with caplog.at_level("WARNING", logger="player.store.content"):
         app = create_app({**app_config, "COURSES_DIR": courses_dir})
-    assert "course core-blocks failed validation (1 error(s)), so it is not served; see `coursepack validate" in caplog.text
+    assert "course core-blocks failed validation (1 error(s)), so it is not served: no earlier version is kept; see `coursepack validate" in caplog.text
     with app.app_context():
         upgrade(db.engine())
     client = app.test_client()
@@ -118,3 +118,33 @@ def test_a_course_whose_folder_is_removed_is_withdrawn(client: FlaskClient, cour
     assert client.get("/courses/resilience/").status_code == 404
     assert "resilience" not in [c for c in client.get("/healthz").json.get("not_served", [])]
     assert client.get("/courses/core-blocks/").status_code == 200
+
+
+def test_after_a_restart_a_broken_course_is_served_from_the_copy_kept_on_disk(
+        app_config: dict, courses_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """The last good version survives a restart: each version that passes is copied to the
+    instance folder, and a worker that starts while the course fails serves that copy."""
+    from player import create_app
+    from player.store.migrate import upgrade
+
+    config = {**app_config, "COURSES_DIR": courses_dir, "CONTENT_KEPT": tmp_path / "kept"}
+    create_app(config)  # the good version, kept
+    assert (tmp_path / "kept" / "core-blocks" / "course.yaml").is_file()
+    _edit(courses_dir, "title: ", "title: Broken edit ")
+    _edit(courses_dir, "duration: 90", "duration: 20")
+    with caplog.at_level("WARNING", logger="player.store.content"):
+        app = create_app(config)  # the restart
+    assert "so learners keep the last good version (the copy kept on" in caplog.text
+    with app.app_context():
+        upgrade(db.engine())
+    client = app.test_client()
+    page = client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+    assert "Cultural sensitivity" in page and "Broken edit" not in page
+    assert client.get("/healthz").json["not_served"] == []
+    sign_up(client, email="admin@example.org")
+    with app.app_context(), db.writing() as write:
+        write.get(User, 1).role = "admin"
+    report = client.get("/preview/problems").get_data(as_text=True)
+    assert "learners get the copy kept on" in report and "agenda-too-long" in report
+    _edit(courses_dir, "duration: 20", "duration: 90")  # mended: the source is served again, and kept
+    assert "Broken edit" in client.get(f"/courses/{BLOCK}/").get_data(as_text=True)

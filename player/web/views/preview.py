@@ -29,7 +29,8 @@ def problems() -> str:
     content = store()
     content.refresh()
     refused = {course_id for course_id, report in content.problems.items() if any(d.code != "unreadable-catalogue" for d in report.errors)}
-    return render_template("problems.html", problems=content.problems, refused=refused, not_served=content.not_served)
+    return render_template("problems.html", problems=content.problems, refused=refused, not_served=content.not_served,
+                           from_kept=content.from_kept)
 
 
 @bp.get("/preview/<course_id>/pack.pdf")
