@@ -80,8 +80,9 @@ class ContentStore:
             self.courses[course.id] = course
             self.folders[course.id] = folder
             self.from_kept.pop(course.id, None)
-            if self.kept is not None:
-                keep(course, folder.name, self.kept)
+            if self.kept is not None and not keep(course, folder.name, self.kept):
+                log.warning("course %s passed validation but could not be copied to %s: a restart while it fails "
+                            "would not serve it", course.id, self.kept)
         for course_id, folder in list(self.folders.items()):
             if not (folder / "course.yaml").is_file():  # the course was withdrawn: its folder is gone
                 del self.courses[course_id], self.folders[course_id]

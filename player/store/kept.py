@@ -36,21 +36,26 @@ from blocks.validate import check_block, check_course
 STAMP = "KEPT"  # first line: when (UTC, ISO); second: the signature of the files copied
 
 
-def keep(course: Course, name: str, root: Path) -> None:
-    """Copy `course` (which passed validation) to root/name, unless that copy is of the same files."""
-    signature = _signature(course)
-    target = root / name
-    if _stamp(target)[1] == signature:
-        return
-    root.mkdir(parents=True, exist_ok=True)
+def keep(course: Course, name: str, root: Path) -> bool:
+    """Copy `course` (which passed validation) to root/name, unless that copy is of the same files.
+    False when it could not be copied (a full disk, a folder not writable): serving goes on, only
+    a restart while the course fails would find no copy."""
     fresh = root / f".new-{name}-{os.getpid()}-{secrets.token_hex(4)}"
     try:
+        signature = _signature(course)
+        target = root / name
+        if _stamp(target)[1] == signature:
+            return True
+        root.mkdir(parents=True, exist_ok=True)
         _copy(course, fresh, signature)
         _swap(fresh, target)
     except OSError:
-        pass  # another worker was copying the same version; its copy stands
+        # another worker renamed its copy of the same version into place first (its copy stands),
+        # or the folder cannot be written
+        return (root / name / STAMP).is_file()
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+    return True
 
 
 def kept(name: str, root: Path) -> tuple[Course, str] | None:

@@ -148,3 +148,15 @@ def test_after_a_restart_a_broken_course_is_served_from_the_copy_kept_on_disk(
     assert "learners get the copy kept on" in report and "agenda-too-long" in report
     _edit(courses_dir, "duration: 20", "duration: 90")  # mended: the source is served again, and kept
     assert "Broken edit" in client.get(f"/courses/{BLOCK}/").get_data(as_text=True)
+
+
+def test_a_folder_for_the_kept_copies_that_cannot_be_written_never_stops_the_player(
+        app_config: dict, courses_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from player import create_app
+
+    blocked = tmp_path / "a-file-not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="player.store.content"):
+        app = create_app({**app_config, "COURSES_DIR": courses_dir, "CONTENT_KEPT": blocked / "kept"})
+    assert "core-blocks" in app.extensions["coursepack_content"].courses
+    assert "could not be copied to" in caplog.text
