@@ -72,10 +72,11 @@ class ContentStore:
                     key = self._serve_kept(key, folder)  # its id, when course.yaml itself is what broke
                 problems[key] = loader.report
                 if key not in self.problems or len(self.problems[key].errors) != len(loader.report.errors):
-                    kept = ("learners keep the last good version" + (f" (the copy kept on {self.from_kept[key]})" if key in self.from_kept else "")
-                            if key in self.courses else "it is not served: no earlier version is kept")
+                    since = f" (the copy kept on {self.from_kept[key]})" if key in self.from_kept else ""
+                    served = f"learners keep the last good version{since}" if key in self.courses else \
+                        "it is not served: no earlier version is kept"
                     log.warning("course %s failed validation (%d error(s)), so %s; see `coursepack validate %s`",
-                                key, len(loader.report.errors), kept, folder)
+                                key, len(loader.report.errors), served, folder)
                 continue
             self.courses[course.id] = course
             self.folders[course.id] = folder
